@@ -1,0 +1,45 @@
+# Marcus Shop. `make run` starts the whole shop; `make test` runs ruff and the test suite.
+# Both create .venv and install the pinned dependencies when they are missing or changed.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed-$(shell cat requirements.in requirements.lock | cksum | cut -d' ' -f1)
+
+.PHONY: install run test lint bench lock clean help
+
+help:
+	@echo "make run    install, migrate, load the demo catalog and start web, worker, beat and Chroma"
+	@echo "make test   install, then ruff and pytest (needs Redis; PostgreSQL via DATABASE_URL)"
+	@echo "make bench  run the benchmarks and print their tables"
+	@echo "make lock   re-pin requirements.lock from requirements.in"
+
+install: $(STAMP)
+
+$(STAMP): requirements.in requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.in -c requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: install
+	$(PY) manage.py bootstrap_shop
+	$(VENV)/bin/honcho start -f Procfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# The tests talk to a real Redis (Celery broker, cache) and start their own Chroma server.
+test: install lint
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench.run_all $(BENCH_ARGS)
+
+lock: install
+	$(PIP) freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""AI assistant endpoints (DESIGN section 4)."""
+
+urlpatterns: list = []

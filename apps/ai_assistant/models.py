@@ -1,0 +1,121 @@
+"""State of the AI knowledge index, its outbox of pending changes, and chat history."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class IndexChange(models.Model):
+    """Outbox row: a document whose source rows changed, written in the changing transaction.
+
+    A flush claims rows (claimed_by/claimed_at), syncs their documents, then deletes them. Rows of a
+    flush that died keep their claim; the sweeper releases claims older than a timeout.
+    """
+
+    doc_id = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    claimed_by = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.doc_id
+
+
+class IndexedDocument(models.Model):
+    """What one collection of the vector store holds for a document: its text, filters and hash."""
+
+    collection = models.CharField(max_length=128, db_index=True)
+    doc_id = models.CharField(max_length=64)
+    doc_type = models.CharField(max_length=32, db_index=True)
+    object_id = models.BigIntegerField()
+    text = models.TextField()
+    metadata = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["collection", "doc_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "doc_id"], name="indexed_doc_unique_per_collection"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection}/{self.doc_id}"
+
+
+class EmbeddingCache(models.Model):
+    """An embedding computed once for a text, keyed by provider, model and the text's hash."""
+
+    provider = models.CharField(max_length=32)
+    model = models.CharField(max_length=128)
+    text_hash = models.CharField(max_length=64)
+    dimensions = models.PositiveIntegerField()
+    vector = models.BinaryField(help_text="float32 little-endian")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "model", "text_hash"], name="embedding_cache_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.model}/{self.text_hash[:12]}"
+
+
+class IndexState(models.Model):
+    """Singleton (pk=1): the active collection pointer and the index's bookkeeping."""
+
+    active_collection = models.CharField(max_length=128, blank=True, default="")
+    embedding_provider = models.CharField(max_length=32, blank=True, default="")
+    embedding_model = models.CharField(max_length=128, blank=True, default="")
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    last_rebuild_at = models.DateTimeField(null=True, blank=True)
+    last_refresh_at = models.DateTimeField(null=True, blank=True)
+    rebuild_task_id = models.CharField(max_length=64, blank=True, default="")
+    rebuild_started_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "index state"
+
+    def __str__(self) -> str:
+        return self.active_collection or "(no collection)"
+
+
+class ChatSession(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    context = models.JSONField(default=dict, blank=True, help_text="Filters carried to follow-up questions.")
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class ChatMessage(models.Model):
+    class Role(models.TextChoices):
+        USER = "user"
+        ASSISTANT = "assistant"
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    content = models.TextField()
+    products = models.JSONField(default=list, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    engine = models.CharField(max_length=32, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.content[:40]}"

@@ -1,0 +1,3 @@
+"""Catalog endpoints (DESIGN section 4)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pre-configured product endpoints (DESIGN section 4)."""
+
+urlpatterns: list = []

@@ -1,0 +1,19 @@
+"""URL map of DESIGN section 4."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.catalog.api.views_auth import ObtainTokenView
+from ecommerce_backend.health import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/", include("apps.catalog.api.urls")),
+    path("api/", include("apps.preconfigured_products.api.urls")),
+    path("api/ai-assistant/", include("apps.ai_assistant.api.urls")),
+]
