@@ -31,9 +31,10 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 
-# The tests talk to a real Redis (Celery broker, cache) and start their own Chroma server.
+# The tests talk to a real Redis (db 15 unless REDIS_URL says otherwise: tests/env_defaults.py)
+# and start their own Chroma server and Celery worker.
 test: install lint
-	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m bench.run_all $(BENCH_ARGS)

@@ -1,8 +1,4 @@
-"""Test defaults, set before Django reads its settings: fast deterministic embeddings."""
-
-import os
-
-os.environ.setdefault("EMBEDDING_PROVIDER", "hashing")
+"""Root conftest: registers the shared fixture modules (environment defaults: tests/env_defaults.py)."""
 
 # Each fixture module has one owner and one job; see its docstring.
 pytest_plugins = [
