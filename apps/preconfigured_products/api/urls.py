@@ -1,3 +1,10 @@
 """Pre-configured product endpoints (DESIGN section 4)."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from apps.preconfigured_products.api.views import ProductViewSet
+
+router = SimpleRouter()
+router.register("products", ProductViewSet, basename="product")
+
+urlpatterns = router.urls

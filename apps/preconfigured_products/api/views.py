@@ -1,0 +1,34 @@
+"""Pre-configured product endpoints (DESIGN section 4)."""
+
+from __future__ import annotations
+
+import django_filters
+from rest_framework import viewsets
+
+from apps.catalog.api.filters import FILTER_BACKENDS
+from apps.catalog.api.schema import crud_schema
+from apps.catalog.models import Category
+from apps.preconfigured_products.api.serializers import ProductSerializer
+from apps.preconfigured_products.models import PreConfiguredProduct
+
+
+class ProductFilter(django_filters.FilterSet):
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
+
+    class Meta:
+        model = PreConfiguredProduct
+        fields = ["category", "is_active", "slug"]
+
+
+@crud_schema(
+    ProductSerializer,
+    "products",
+    list_description="Pre-configured products; `price` and `available` are computed by the configurator.",
+)
+class ProductViewSet(viewsets.ModelViewSet):
+    queryset = PreConfiguredProduct.objects.select_related("category").prefetch_related("options")
+    serializer_class = ProductSerializer
+    filter_backends = FILTER_BACKENDS
+    filterset_class = ProductFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["id", "name", "created_at", "updated_at"]
