@@ -1,0 +1,57 @@
+"""POST /api/ai-assistant/chat: the shopping assistant (thin over services.chat)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.ai_assistant.api.chat_serializers import ChatRequestSerializer, ChatResponseSerializer
+from apps.ai_assistant.services.chat.service import UnknownSession, chat
+from apps.catalog.api.schema import BAD_REQUEST
+
+TOO_MANY = OpenApiResponse(description="Too many messages from this client; the Retry-After header says when to retry.")
+
+
+class ChatRateThrottle(ScopedRateThrottle):
+    """ScopedRateThrottle that reads the rates when a request comes, not when the class was imported."""
+
+    @property
+    def THROTTLE_RATES(self) -> dict:  # the name DRF looks up
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+class ChatView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ChatRateThrottle]
+    throttle_scope = "ai_chat"
+
+    @extend_schema(
+        tags=["ai-assistant"],
+        request=ChatRequestSerializer,
+        responses={200: ChatResponseSerializer, 400: BAD_REQUEST, 429: TOO_MANY},
+        description=(
+            "Ask the shopping assistant. Answers come from the live catalog: product cards, prices and "
+            "compatibilities are computed from the database and the configurator. Send the returned session_id "
+            "with the next message to ask a follow-up."
+        ),
+        examples=[
+            OpenApiExample("A first question", value={"message": "show me mountain bikes under 900"},
+                           request_only=True),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ChatRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = chat(serializer.validated_data["message"], serializer.validated_data.get("session_id"))
+        except UnknownSession:
+            # Deleted between validation and use.
+            return Response({"session_id": ["Unknown chat session; omit session_id to start a new one."]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response(result)
