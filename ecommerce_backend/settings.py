@@ -109,6 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+    # Tests: a file, not pytest-django's in-memory DB, so the Celery worker the tests start can open it
+    # (the fixture passes the path in DATABASE_URL). One per test process: parallel runs do not collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("DJANGO_TEST_DB_NAME") or str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -130,7 +135,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # --- Cache: Redis when REDIS_URL is set, else a database cache shared by every process -----
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down must fail a cache call quickly, not hang a request.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -182,6 +194,14 @@ CHROMA_URL = os.environ.get("CHROMA_URL", "http://127.0.0.1:8001")
 CHROMA_COLLECTION_PREFIX = os.environ.get("CHROMA_COLLECTION_PREFIX", "marcus")
 AI_INDEX_DEBOUNCE_SECONDS = float(os.environ.get("AI_INDEX_DEBOUNCE_SECONDS", "2"))
 AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS = int(os.environ.get("AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS", "3600"))
+# Auto-indexing (apps/ai_assistant/services/outbox.py, scheduling.py; docs/celery.md).
+AI_INDEX_AUTO_UPDATE = env_bool("AI_INDEX_AUTO_UPDATE", True)
+AI_INDEX_SCHEDULE_TTL_SECONDS = float(os.environ.get("AI_INDEX_SCHEDULE_TTL_SECONDS", "60"))
+AI_INDEX_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("AI_INDEX_CLAIM_TIMEOUT_SECONDS", "300"))
+AI_INDEX_FLUSH_BATCH_SIZE = int(os.environ.get("AI_INDEX_FLUSH_BATCH_SIZE", "2000"))
+AI_INDEX_FLUSH_MAX_BATCHES = int(os.environ.get("AI_INDEX_FLUSH_MAX_BATCHES", "25"))
+AI_INDEX_SWEEP_INTERVAL_SECONDS = float(os.environ.get("AI_INDEX_SWEEP_INTERVAL_SECONDS", "60"))
+AI_INDEX_SWEEP_GRACE_SECONDS = float(os.environ.get("AI_INDEX_SWEEP_GRACE_SECONDS", "5"))
 
 # --- Celery (names as in the original setup guide) -----------------------------------------
 if REDIS_URL:
@@ -191,14 +211,16 @@ else:
     # Embedded broker on local files: `make run` needs no Redis. Every process of one
     # checkout shares these folders.
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Exchange tables (remote control: inspect, ping); kombu's default is relative to the cwd.
+        "control_folder": str(_broker_dir / "control"),
     }
     CELERY_RESULT_BACKEND = f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
 
@@ -216,10 +238,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXTENDED = True
 CELERY_RESULT_EXPIRES = 7 * 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late a task running when the broker connection drops is redelivered anyway; cancel it
+# instead of running it twice at once (tasks are idempotent either way).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 if REDIS_URL:
     # Must exceed any countdown/ETA and the hard time limit, or Redis redelivers a task
     # that is still waiting or running.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 2 * 3600,
+        # A broker that is down fails a publish quickly (the outbox keeps the change).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
@@ -237,7 +267,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-ai-index-outbox": {
         "task": "ai_assistant.sweep_index_outbox",
-        "schedule": 60.0,
+        "schedule": AI_INDEX_SWEEP_INTERVAL_SECONDS,
     },
 }
 

@@ -1,1 +1,99 @@
-"""Catalog signals that record index changes in the outbox and schedule a debounced flush."""
+"""Catalog signals that record index changes in the outbox and schedule a debounced flush.
+
+Thin over `services.outbox`: every save, delete and M2M change of a catalog row writes the ids of the
+documents it touches (`documents.touched_doc_ids`) as IndexChange rows in the same transaction, and a
+flush is scheduled when that transaction commits. Deletes compute the ids in pre_delete, while the
+row's relations still exist, and record them in post_delete, once the delete really happened.
+`QuerySet.update()` sends no signal: bulk writes call `outbox.record_bulk_change` themselves.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from apps.ai_assistant.services.outbox import record_and_schedule
+from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
+from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
+
+INDEXED_MODELS = (
+    Category,
+    Part,
+    PartOption,
+    IncompatibilityRule,
+    PriceAdjustmentRule,
+    PreConfiguredProduct,
+    PreConfiguredProductOption,
+)
+_PENDING_ATTR = "_ai_index_doc_ids"
+
+
+def _enabled() -> bool:
+    # AI_INDEX_AUTO_UPDATE=0 turns recording off, e.g. for a bulk import followed by a rebuild.
+    return getattr(settings, "AI_INDEX_AUTO_UPDATE", True)
+
+
+def _touched(instance) -> set[str]:
+    try:
+        from apps.ai_assistant.documents import touched_doc_ids
+    except ImportError:  # TEMPORARY until the documents module lands
+        return set()
+    return set(touched_doc_ids(instance))
+
+
+def on_saved(sender, instance, **kwargs) -> None:
+    if _enabled():
+        record_and_schedule(_touched(instance))
+
+
+def before_delete(sender, instance, **kwargs) -> None:
+    if _enabled():
+        setattr(instance, _PENDING_ATTR, _touched(instance))
+
+
+def on_deleted(sender, instance, **kwargs) -> None:
+    doc_ids = getattr(instance, _PENDING_ATTR, None)
+    if doc_ids and _enabled():
+        record_and_schedule(doc_ids)
+
+
+for _model in INDEXED_MODELS:
+    post_save.connect(on_saved, sender=_model, dispatch_uid=f"ai_index_saved_{_model.__name__}")
+    pre_delete.connect(before_delete, sender=_model, dispatch_uid=f"ai_index_before_delete_{_model.__name__}")
+    post_delete.connect(on_deleted, sender=_model, dispatch_uid=f"ai_index_deleted_{_model.__name__}")
+
+
+def _m2m_touched(instance, reverse: bool, model, pk_set) -> set[str]:
+    """Documents touched by the owners of an M2M relation: the instance, or the rows named in pk_set."""
+    if not reverse:
+        return _touched(instance)
+    doc_ids: set[str] = set()
+    for owner in model._default_manager.filter(pk__in=list(pk_set or ())):
+        doc_ids |= _touched(owner)
+    return doc_ids
+
+
+def _reverse_owner_pks(instance, sender) -> set[int]:
+    """On a reverse clear Django gives no pk_set: find the owners through the through table."""
+    if sender is PriceAdjustmentRule.condition_options.through:
+        return set(sender.objects.filter(partoption_id=instance.pk).values_list("priceadjustmentrule_id", flat=True))
+    return set(sender.objects.filter(option_id=instance.pk).values_list("product_id", flat=True))
+
+
+@receiver(m2m_changed, sender=PriceAdjustmentRule.condition_options.through, dispatch_uid="ai_index_rule_conditions")
+@receiver(m2m_changed, sender=PreConfiguredProduct.options.through, dispatch_uid="ai_index_product_options")
+def on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    """Before the change remember what it touches (removed conditions too), after it record both."""
+    if not _enabled():
+        return
+    if action == "pre_clear" and reverse:
+        pk_set = _reverse_owner_pks(instance, sender)
+        setattr(instance, f"{_PENDING_ATTR}_clear_pks", pk_set)
+    if action == "post_clear" and reverse:
+        pk_set = getattr(instance, f"{_PENDING_ATTR}_clear_pks", set())
+    if action.startswith("pre_"):
+        setattr(instance, _PENDING_ATTR, _m2m_touched(instance, reverse, model, pk_set))
+    elif action.startswith("post_"):
+        before = getattr(instance, _PENDING_ATTR, set())
+        record_and_schedule(before | _m2m_touched(instance, reverse, model, pk_set))

@@ -1,0 +1,200 @@
+"""The transactional outbox of index changes (IndexChange rows) and the flush that drains it.
+
+A catalog write records the ids of the documents it touches in the SAME transaction as the write
+(`record_changes`), so a change is never lost: not when the broker is down, not when a worker dies
+mid-flush, not when a message is dropped. A flush claims rows, syncs their distinct documents and
+deletes exactly the rows it claimed; a change made meanwhile writes new rows for the next flush.
+
+Claims: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED` in a short transaction, elsewhere (SQLite)
+one conditional UPDATE (`claimed_by = ''`), so no long transaction ever holds the database. A claim
+older than AI_INDEX_CLAIM_TIMEOUT_SECONDS belongs to a flush that died; `release_stale_claims` frees it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from apps.ai_assistant.models import IndexChange
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Claim:
+    """Outbox rows claimed by one flush: the token on the rows, and the distinct documents they name."""
+
+    token: str
+    rows: int
+    doc_ids: set[str] = field(default_factory=set)
+
+
+def record_changes(doc_ids: Iterable[str]) -> int:
+    """Write one outbox row per distinct document id, in the caller's transaction; returns the row count."""
+    ids = sorted({doc_id for doc_id in doc_ids if doc_id})
+    if not ids:
+        return 0
+    IndexChange.objects.bulk_create([IndexChange(doc_id=doc_id) for doc_id in ids])
+    return len(ids)
+
+
+def record_and_schedule(doc_ids: Iterable[str]) -> int:
+    """Record the changes now and queue a debounced flush once the surrounding transaction commits."""
+    count = record_changes(doc_ids)
+    if count:
+        from apps.ai_assistant.services.scheduling import schedule_index_update
+
+        # robust: a failure to enqueue is logged by Django and never reaches the caller's request.
+        transaction.on_commit(schedule_index_update, robust=True)
+    return count
+
+
+def record_bulk_change(queryset_model: type[models.Model], pks: Iterable[int]) -> int:
+    """Record the documents touched by rows changed with `QuerySet.update()` (which sends no signal).
+
+    Call it inside the transaction of the bulk write: after an update (the rows' relations are what
+    the documents show), BEFORE a bulk delete (relations must still exist). Returns the rows written.
+    """
+    from apps.ai_assistant.documents import touched_doc_ids
+
+    if not getattr(settings, "AI_INDEX_AUTO_UPDATE", True):
+        return 0
+    doc_ids: set[str] = set()
+    for instance in queryset_model._default_manager.filter(pk__in=list(pks)).iterator(chunk_size=500):
+        doc_ids |= touched_doc_ids(instance)
+    return record_and_schedule(doc_ids)
+
+
+def claim_changes(limit: int | None = None) -> Claim | None:
+    """Claim up to `limit` unclaimed outbox rows for one flush; None when there are none."""
+    limit = limit or settings.AI_INDEX_FLUSH_BATCH_SIZE
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    if connection.features.has_select_for_update_skip_locked:
+        # Rows locked by a concurrent claimer are skipped, not waited for.
+        with transaction.atomic():
+            ids = list(
+                IndexChange.objects.select_for_update(skip_locked=True)
+                .filter(claimed_by="")
+                .order_by("id")
+                .values_list("id", flat=True)[:limit]
+            )
+            if not ids:
+                return None
+            rows = IndexChange.objects.filter(id__in=ids).update(claimed_by=token, claimed_at=now)
+    else:
+        # One statement: the WHERE claimed_by = '' makes two concurrent claimers take disjoint rows.
+        first = IndexChange.objects.filter(claimed_by="").order_by("id").values("id")[:limit]
+        rows = IndexChange.objects.filter(id__in=first, claimed_by="").update(claimed_by=token, claimed_at=now)
+    if not rows:
+        return None
+    doc_ids = set(IndexChange.objects.filter(claimed_by=token).values_list("doc_id", flat=True))
+    return Claim(token=token, rows=rows, doc_ids=doc_ids)
+
+
+def complete(claim: Claim) -> int:
+    """Delete exactly the rows of a finished claim (rows written meanwhile stay for the next flush)."""
+    deleted, _ = IndexChange.objects.filter(claimed_by=claim.token).delete()
+    return deleted
+
+
+def release(claim: Claim) -> int:
+    """Give the rows of a failed claim back, so the next flush (or the retry) takes them."""
+    return IndexChange.objects.filter(claimed_by=claim.token).update(claimed_by="", claimed_at=None)
+
+
+def release_stale_claims(timeout_seconds: float | None = None) -> int:
+    """Release claims older than the timeout: their flush died (worker killed, machine lost)."""
+    timeout = settings.AI_INDEX_CLAIM_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds
+    cutoff = timezone.now() - timedelta(seconds=timeout)
+    released = (
+        IndexChange.objects.exclude(claimed_by="").filter(claimed_at__lt=cutoff).update(claimed_by="", claimed_at=None)
+    )
+    if released:
+        logger.warning("Released %d stale outbox claims older than %ss", released, timeout)
+    return released
+
+
+def stats() -> dict:
+    """Pending outbox rows, how many are claimed, distinct documents and the age of the oldest."""
+    aggregate = IndexChange.objects.aggregate(oldest=Min("created_at"))
+    oldest = aggregate["oldest"]
+    return {
+        "pending_changes": IndexChange.objects.count(),
+        "claimed_changes": IndexChange.objects.exclude(claimed_by="").count(),
+        "pending_documents": IndexChange.objects.values("doc_id").distinct().count(),
+        "oldest_pending_seconds": round((timezone.now() - oldest).total_seconds(), 3) if oldest else None,
+    }
+
+
+def flush_changes(batch_size: int | None = None, max_batches: int | None = None) -> dict:
+    """Drain the outbox: clear the "scheduled" mark FIRST, then claim, sync and delete batch by batch.
+
+    Clearing the mark before reading means a change committed while this runs schedules the next
+    flush instead of being swallowed by this one. On failure the claimed rows are released and the
+    error propagates (the task decides whether to retry).
+    """
+    from apps.ai_assistant.services.index_service import get_index_service
+    from apps.ai_assistant.services.scheduling import clear_scheduled_mark, schedule_index_update
+
+    clear_scheduled_mark()
+    max_batches = max_batches or settings.AI_INDEX_FLUSH_MAX_BATCHES
+    started = time.monotonic()
+    totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
+    service = None
+    for _ in range(max_batches):
+        claim = claim_changes(batch_size)
+        if claim is None:
+            break
+        service = service or get_index_service()
+        try:
+            result = service.sync_documents(sorted(claim.doc_ids))
+        except BaseException:
+            # BaseException too: a soft time limit or a worker shutdown must not strand the claim.
+            release(claim)
+            raise
+        complete(claim)
+        totals["batches"] += 1
+        totals["changes"] += claim.rows
+        totals["documents"] += len(claim.doc_ids)
+        for key, value in (result or {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                totals["sync"][key] = totals["sync"].get(key, 0) + value
+    else:
+        # Still rows left after max_batches: let another flush continue instead of one endless task.
+        if IndexChange.objects.filter(claimed_by="").exists():
+            schedule_index_update(countdown=0)
+    totals["seconds"] = round(time.monotonic() - started, 3)
+    if totals["changes"]:
+        logger.info(
+            "Flushed %d outbox changes (%d documents) in %d batch(es), %.3fs: %s",
+            totals["changes"],
+            totals["documents"],
+            totals["batches"],
+            totals["seconds"],
+            totals["sync"],
+        )
+    return totals
+
+
+def sweep() -> dict:
+    """The sweeper's round: free stale claims, then flush leftovers a lost or failed flush left behind."""
+    released = release_stale_claims()
+    # Rows younger than the debounce window belong to a flush that is already scheduled.
+    window = settings.AI_INDEX_DEBOUNCE_SECONDS + settings.AI_INDEX_SWEEP_GRACE_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=window)
+    leftovers = IndexChange.objects.filter(claimed_by="", created_at__lt=cutoff).exists()
+    result: dict = {"released_claims": released, "flushed": None}
+    if leftovers:
+        logger.info("Sweeper found outbox rows older than the debounce window: flushing them")
+        result["flushed"] = flush_changes()
+    return result

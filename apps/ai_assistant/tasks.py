@@ -1,0 +1,161 @@
+"""Celery tasks of the AI index (names as in the original setup guide; logic in the services).
+
+- `rebuild_ai_index`  (ai_assistant.rebuild_index, queue ai_heavy): zero-downtime full rebuild, one at a
+  time: triggering it while one is queued or running returns that task's id instead of a new one.
+- `update_ai_index`   (ai_assistant.update_index, ai_light): sync everything pending in the outbox now.
+- `flush_index_changes` (ai_assistant.flush_index_changes, ai_light): the debounced flush the signals queue.
+- `scheduled_index_refresh` (ai_assistant.scheduled_index_refresh, ai_heavy): nightly reconcile of DB vs
+  index (build_index), skipped when one ran within AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS.
+- `sweep_index_outbox` (ai_assistant.sweep_index_outbox, ai_light): every minute, free stale claims and
+  flush leftovers.
+
+Every task is idempotent (it re-reads the database; a document is only re-embedded when its text
+changed), so acks_late redelivery is safe. Only transient errors (vector store / embedding provider
+unreachable, broker connection lost) are retried, with exponential backoff; a bug fails at once and
+leaves its outbox rows for the next flush.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+import kombu.exceptions
+import redis.exceptions
+from celery import Task, shared_task
+from celery.result import AsyncResult
+
+from apps.ai_assistant.exceptions import TransientIndexError
+from apps.ai_assistant.services import outbox, scheduling
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    TransientIndexError,
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    ConnectionError,
+    TimeoutError,
+)
+RETRY_OPTIONS = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": True,  # 1, 2, 4, ... seconds (with jitter), capped below
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+def _jsonable(value: object) -> object:
+    """Results go through the JSON serializer: turn datetimes, Decimals and sets into plain values."""
+    return json.loads(json.dumps(value, default=lambda o: sorted(o) if isinstance(o, set) else str(o)))
+
+
+class IndexTask(Task):
+    """Keeps the last failure where /api/ai-assistant/index/status and the admin show it."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        try:
+            scheduling.note_error(f"{self.name} {task_id}: {type(exc).__name__}: {exc}")
+        except Exception:  # the database may be what failed; the worker log has the error anyway
+            logger.exception("Cannot record the failure of %s", task_id)
+
+
+class SingleRebuildTask(IndexTask):
+    """A rebuild task that is queued at most once: a second trigger gets the first one's result handle."""
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, **options) -> AsyncResult:
+        task_id = task_id or str(uuid.uuid4())
+        owner = scheduling.claim_rebuild(task_id)
+        if owner != task_id:
+            logger.info("A rebuild is already queued or running (%s); not queueing another", owner)
+            result = self.AsyncResult(owner)
+            result.already_running = True
+            return result
+        try:
+            return super().apply_async(args, kwargs, task_id=task_id, **options)
+        except Exception:
+            scheduling.finish_rebuild(task_id)
+            raise
+
+
+def _progress_reporter(task: Task) -> Callable[..., None]:
+    """A progress callback for the index service: logs, and publishes state PROGRESS at most once a second."""
+    last = [0.0]
+
+    def report(*args, **kwargs) -> None:
+        if len(args) == 1 and isinstance(args[0], dict):
+            meta = dict(args[0])
+        elif len(args) >= 2 and all(isinstance(a, int) for a in args[:2]):
+            meta = {"done": args[0], "total": args[1]}
+        else:
+            meta = {"message": " ".join(str(a) for a in args)} if args else {}
+        meta.update(kwargs)
+        now = time.monotonic()
+        if now - last[0] < 1.0:
+            return
+        last[0] = now
+        logger.info("Rebuild progress: %s", meta)
+        if task.request.id and not task.request.called_directly:
+            task.update_state(state="PROGRESS", meta=_jsonable(meta))
+
+    return report
+
+
+@shared_task(name="ai_assistant.rebuild_index", bind=True, base=SingleRebuildTask, **RETRY_OPTIONS)
+def rebuild_ai_index(self) -> dict:
+    """Full zero-downtime rebuild of the AI knowledge index (one at a time)."""
+    from apps.ai_assistant.services.index_service import get_index_service
+
+    task_id = self.request.id or f"local-{uuid.uuid4()}"
+    owner = scheduling.claim_rebuild(task_id)
+    if owner != task_id:
+        logger.info("Rebuild %s skipped: rebuild %s is running", task_id, owner)
+        return {"status": "already_running", "task_id": owner}
+    logger.info("Rebuild %s started", task_id)
+    try:
+        result = get_index_service().rebuild_index(progress=_progress_reporter(self))
+    finally:
+        # Also on a transient error: the retry re-claims the slot with the same task id.
+        scheduling.finish_rebuild(task_id)
+    logger.info("Rebuild %s finished: %s", task_id, result)
+    return _jsonable({"status": "rebuilt", **(result or {})})
+
+
+@shared_task(name="ai_assistant.update_index", bind=True, base=IndexTask, **RETRY_OPTIONS)
+def update_ai_index(self) -> dict:
+    """Incremental update: sync every document with pending changes in the outbox, now."""
+    return _jsonable(outbox.flush_changes())
+
+
+@shared_task(name="ai_assistant.flush_index_changes", bind=True, base=IndexTask, **RETRY_OPTIONS)
+def flush_index_changes(self) -> dict:
+    """The debounced flush queued by the catalog signals (same work as update_index)."""
+    return _jsonable(outbox.flush_changes())
+
+
+@shared_task(name="ai_assistant.scheduled_index_refresh", bind=True, base=IndexTask, **RETRY_OPTIONS)
+def scheduled_index_refresh(self, force: bool = False) -> dict:
+    """Scheduled (nightly) reconcile of the database with the index: repairs any drift."""
+    from apps.ai_assistant.services.index_service import get_index_service
+
+    if not force and not scheduling.refresh_due():
+        return {"status": "skipped", "reason": "refreshed recently"}
+    running = scheduling.running_rebuild_id()
+    if running:
+        # The rebuild re-syncs everything at its end anyway.
+        return {"status": "skipped", "reason": f"rebuild {running} is running"}
+    result = get_index_service().build_index()
+    scheduling.mark_refreshed()
+    logger.info("Scheduled index refresh: %s", result)
+    return _jsonable({"status": "refreshed", **(result or {})})
+
+
+@shared_task(name="ai_assistant.sweep_index_outbox", bind=True, base=IndexTask, **RETRY_OPTIONS)
+def sweep_index_outbox(self) -> dict:
+    """Release stale outbox claims and flush changes that no scheduled flush picked up."""
+    return _jsonable(outbox.sweep())
