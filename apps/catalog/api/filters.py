@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
@@ -28,32 +31,57 @@ class SafeSearchFilter(filters.SearchFilter):
 FILTER_BACKENDS = [DjangoFilterBackend, SafeSearchFilter, filters.OrderingFilter]
 
 
-class CategoryFilter(django_filters.FilterSet):
+class StrictBooleanField(forms.NullBooleanField):
+    """`true`/`false` (also 1/0, yes/no); anything else is a 400 rather than silently no filter."""
+
+    widget = forms.TextInput  # NullBooleanSelect would turn unknown values into None before we see them
+
+    def to_python(self, value) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in {"true", "1", "yes"}:
+            return True
+        if text in {"false", "0", "no"}:
+            return False
+        raise DjangoValidationError("Enter true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class BaseFilterSet(django_filters.FilterSet):
     class Meta:
+        filter_overrides = {models.BooleanField: {"filter_class": StrictBooleanFilter}}
+
+
+class CategoryFilter(BaseFilterSet):
+    class Meta(BaseFilterSet.Meta):
         model = Category
         fields = ["is_active", "slug"]
 
 
-class PartFilter(django_filters.FilterSet):
+class PartFilter(BaseFilterSet):
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
 
-    class Meta:
+    class Meta(BaseFilterSet.Meta):
         model = Part
         fields = ["category", "required"]
 
 
-class PartOptionFilter(django_filters.FilterSet):
+class PartOptionFilter(BaseFilterSet):
     part = django_filters.ModelChoiceFilter(queryset=Part.objects.all())
     category = django_filters.ModelChoiceFilter(field_name="part__category", queryset=Category.objects.all())
     min_price = django_filters.NumberFilter(field_name="default_price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="default_price", lookup_expr="lte")
 
-    class Meta:
+    class Meta(BaseFilterSet.Meta):
         model = PartOption
         fields = ["part", "category", "in_stock", "is_active"]
 
 
-class IncompatibilityRuleFilter(django_filters.FilterSet):
+class IncompatibilityRuleFilter(BaseFilterSet):
     category = django_filters.ModelChoiceFilter(
         field_name="part_option__part__category", queryset=Category.objects.all()
     )
@@ -61,7 +89,7 @@ class IncompatibilityRuleFilter(django_filters.FilterSet):
         queryset=PartOption.objects.all(), method="filter_option", label="Rules that name this option on either side"
     )
 
-    class Meta:
+    class Meta(BaseFilterSet.Meta):
         model = IncompatibilityRule
         fields = ["category", "option", "part_option", "incompatible_with_option"]
 
@@ -69,7 +97,7 @@ class IncompatibilityRuleFilter(django_filters.FilterSet):
         return queryset.filter(Q(part_option=value) | Q(incompatible_with_option=value))
 
 
-class PriceAdjustmentRuleFilter(django_filters.FilterSet):
+class PriceAdjustmentRuleFilter(BaseFilterSet):
     category = django_filters.ModelChoiceFilter(
         field_name="affected_option__part__category", queryset=Category.objects.all()
     )
@@ -77,6 +105,6 @@ class PriceAdjustmentRuleFilter(django_filters.FilterSet):
         field_name="condition_options", queryset=PartOption.objects.all()
     )
 
-    class Meta:
+    class Meta(BaseFilterSet.Meta):
         model = PriceAdjustmentRule
         fields = ["category", "affected_option", "condition_option"]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import django_filters
 from rest_framework import viewsets
 
-from apps.catalog.api.filters import FILTER_BACKENDS
+from apps.catalog.api.filters import FILTER_BACKENDS, BaseFilterSet
 from apps.catalog.api.schema import crud_schema
 from apps.catalog.models import Category
 from apps.preconfigured_products.api.serializers import ProductSerializer
 from apps.preconfigured_products.models import PreConfiguredProduct
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(BaseFilterSet):
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
 
-    class Meta:
+    class Meta(BaseFilterSet.Meta):
         model = PreConfiguredProduct
         fields = ["category", "is_active", "slug"]
 
