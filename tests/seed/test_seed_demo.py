@@ -59,6 +59,22 @@ def test_seed_demo_restores_a_changed_demo_value():
     assert PartOption.objects.get(name="Matte").default_price == Decimal("40.00")
 
 
+def test_seed_demo_restores_a_changed_product_configuration():
+    _seed()
+    fat = PreConfiguredProduct.objects.get(slug="fat-tire-explorer")
+    black = fat.selections.get(option__name="Black")
+    black.option = PartOption.objects.get(name="Blue")
+    black.save()
+    assert "0 rows created, 1 updated" in _seed()
+    assert set(fat.options.values_list("name", flat=True)) == {
+        "Diamond",
+        "Matte",
+        "Fat bike wheels",
+        "Black",
+        "8-speed chain",
+    }
+
+
 def test_bicycles_are_exactly_as_in_the_exercise():
     _seed()
     bikes = Category.objects.get(slug="bicycles")

@@ -12,11 +12,13 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
-from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
+from apps.preconfigured_products.models import PreConfiguredProduct
+from apps.preconfigured_products.services import create_product, update_product
 
 
 class DemoCatalogError(ValueError):
@@ -834,16 +836,28 @@ def _sync_price_rule(tally: _Tally, affected: PartOption, conditions: list[PartO
 
 
 def _sync_product(tally: _Tally, category: Category, data: dict[str, Any], options: list[PartOption]) -> None:
-    product = tally.sync(
-        PreConfiguredProduct,
-        {"slug": slugify(data["name"])},
-        {"category": category, "name": data["name"], "description": data["description"], "is_active": True},
-    )
-    wanted_parts = set()
-    for option in options:
-        wanted_parts.add(option.part_id)
-        tally.sync(PreConfiguredProductOption, {"product": product, "part_id": option.part_id}, {"option": option})
-    stale = PreConfiguredProductOption.objects.filter(product=product).exclude(part_id__in=wanted_parts)
-    if stale.exists():
-        stale.delete()
-        tally.updated += 1
+    # Through the products service, so the configurator checks each product as it does for the API.
+    slug = slugify(data["name"])
+    option_ids = [option.pk for option in options]
+    product = PreConfiguredProduct.objects.filter(slug=slug).first()
+    try:
+        if product is None:
+            create_product(
+                category=category, name=data["name"], slug=slug, description=data["description"], options=option_ids
+            )
+            tally.created += 1
+            return
+        current = sorted(product.selections.values_list("option_id", flat=True))
+        wanted = (category.pk, data["name"], data["description"], True, sorted(option_ids))
+        if (product.category_id, product.name, product.description, product.is_active, current) != wanted:
+            update_product(
+                product,
+                category=category,
+                name=data["name"],
+                description=data["description"],
+                is_active=True,
+                options=option_ids,
+            )
+            tally.updated += 1
+    except ValidationError as exc:
+        raise DemoCatalogError(f"Demo product {data['name']!r} was refused: {exc.messages}") from exc
