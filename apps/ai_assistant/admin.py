@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from apps.ai_assistant.models import IndexChange, IndexedDocument, IndexState
+from apps.ai_assistant.models import ChatMessage, ChatSession, IndexChange, IndexedDocument, IndexState
 from apps.ai_assistant.services import outbox, scheduling
 
 logger = logging.getLogger(__name__)
@@ -99,3 +100,40 @@ class IndexStateAdmin(ReadOnlyAdmin):
 
     def update_view(self, request: HttpRequest):
         return self._queue(request, "update", lambda: f"Update queued (task {scheduling.trigger_update()}).")
+
+
+# -- Chat history of the shopping assistant ------------------------------------------------------
+class ChatMessageInline(admin.TabularInline):
+    model = ChatMessage
+    fields = ("created_at", "role", "engine", "content", "products", "sources")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("id",)
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ChatSession)
+class ChatSessionAdmin(admin.ModelAdmin):
+    """Conversations as the customers had them: read-only, deletable (e.g. on a customer's request)."""
+
+    list_display = ("id", "created_at", "updated_at", "message_count")
+    readonly_fields = ("id", "created_at", "updated_at", "context")
+    search_fields = ("=id",)
+    date_hierarchy = "created_at"
+    inlines = [ChatMessageInline]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(message_total=Count("messages"))
+
+    @admin.display(description="messages", ordering="message_total")
+    def message_count(self, obj: ChatSession) -> int:
+        return obj.message_total
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
