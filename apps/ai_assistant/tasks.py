@@ -46,7 +46,7 @@ RETRY_OPTIONS = {
     "retry_backoff": True,  # 1, 2, 4, ... seconds (with jitter), capped below
     "retry_backoff_max": 300,
     "retry_jitter": True,
-    "max_retries": 8,
+    "max_retries": 10,
 }
 
 

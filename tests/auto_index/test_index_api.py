@@ -99,3 +99,18 @@ def test_admin_panel_shows_status_and_queues_work(client, admin_user):
     assert b"Update queued" in response.content
     for model in ("indexchange", "indexeddocument"):
         assert client.get(f"/admin/ai_assistant/{model}/").status_code == 200
+
+
+def test_first_bootstrap_queues_one_index_build(db):
+    from apps.catalog.services.bootstrap import _after_bootstrap
+
+    said: list[str] = []
+    _after_bootstrap(say=said.append)
+    task_id = scheduling.running_rebuild_id()
+    assert task_id and task_id in said[0]
+    _after_bootstrap(say=said.append)  # bootstrap_shop run again before the worker built it: same task
+    assert scheduling.running_rebuild_id() == task_id
+    IndexState.objects.filter(pk=1).update(active_collection="marcus_v1", rebuild_task_id="")
+    said.clear()
+    _after_bootstrap(say=said.append)  # an index exists: nothing is queued
+    assert said == [] and scheduling.running_rebuild_id() == ""

@@ -154,3 +154,15 @@ def note_error(message: str) -> None:
     """Keep the last indexing error where the status endpoint and the admin show it."""
     _state()
     IndexState.objects.filter(pk=1).update(last_error=message[:2000])
+
+
+def queue_first_index_build() -> str | None:
+    """Queue a rebuild when no collection is active yet (first start); its task id, or None. Never raises."""
+    if _state().active_collection:
+        return None
+    try:
+        task_id, _ = trigger_rebuild()
+    except Exception as exc:  # the broker is not up yet: the nightly refresh or the admin builds it later
+        logger.warning("Cannot queue the first index build (%s); run `python manage.py rebuild_ai_index`", exc)
+        return None
+    return task_id

@@ -84,5 +84,10 @@ def bootstrap_shop(say: Callable[[str], None] = print) -> BootstrapResult:
     return BootstrapResult(demo_loaded=demo_loaded, admin_created=password is not None, password_file=path)
 
 
-def _after_bootstrap() -> None:
-    """Hook for the auto-indexing pipeline: queue the first index build here. Does nothing yet."""
+def _after_bootstrap(say: Callable[[str], None] = print) -> None:
+    """First start (no active index collection): queue the first index build for the worker."""
+    from apps.ai_assistant.services.scheduling import queue_first_index_build
+
+    task_id = queue_first_index_build()
+    if task_id:
+        say(f"No AI index yet: queued its first build (task {task_id}); the worker builds it once Chroma is up.")
