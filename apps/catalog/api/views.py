@@ -31,7 +31,7 @@ from apps.catalog.api.serializers import (
 )
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.catalog.selectors.configurator import category_configurator
-from apps.catalog.services.catalog import delete_part, delete_part_option
+from apps.catalog.services.catalog import delete_category, delete_part, delete_part_option
 from apps.catalog.services.configurator import STRUCTURAL_CODES, quote
 
 
@@ -43,6 +43,9 @@ class CategoryViewSet(viewsets.ModelViewSet):
     filterset_class = CategoryFilter
     search_fields = ["name", "description"]
     ordering_fields = ["id", "name", "created_at", "updated_at"]
+
+    def perform_destroy(self, instance: Category) -> None:
+        delete_category(instance)
 
     @extend_schema(
         tags=["configurator"],

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, Q
 from django.utils.text import slugify
 
-from apps.catalog.models import Part, PartOption, PriceAdjustmentRule
+from apps.catalog.models import Category, Part, PartOption, PriceAdjustmentRule
 
 OPTION_BULK_FIELDS = frozenset({"in_stock", "is_active", "default_price", "description"})
 
@@ -76,6 +76,17 @@ def delete_part_option(option: PartOption) -> None:
     """Delete an option that no product and no price rule condition uses; its incompatibilities go with it."""
     _guard_option_delete(PartOption.objects.filter(pk=option.pk), surviving_affected=~Q(affected_option=option))
     option.delete()
+
+
+@transaction.atomic
+def delete_category(category: Category) -> None:
+    """Delete a category with its parts, options and rules, unless products of it exist."""
+    from apps.preconfigured_products.models import PreConfiguredProduct
+
+    products = list(PreConfiguredProduct.objects.filter(category=category)[:5])
+    if products:
+        raise ProtectedError("Products belong to this category.", set(products))
+    category.delete()
 
 
 @transaction.atomic
