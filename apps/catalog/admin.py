@@ -32,6 +32,10 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [PartInline]
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        protected = _listed("Pre-configured product", _products_using(category__in=[obj.pk for obj in objs]))
+        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, protected)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
         return (
             super()
@@ -59,6 +63,18 @@ class PartOptionInline(admin.TabularInline):
     }
 
 
+SHOWN_PROTECTED = 20
+
+
+def _listed(label: str, queryset: QuerySet) -> list[str]:
+    """Up to SHOWN_PROTECTED rows as "label: row", plus a line counting the rest."""
+    rows = [f"{label}: {obj}" for obj in queryset[: SHOWN_PROTECTED + 1]]
+    if len(rows) > SHOWN_PROTECTED:
+        rest = queryset.count() - SHOWN_PROTECTED
+        rows[SHOWN_PROTECTED:] = [f"... and {rest} more"]
+    return rows
+
+
 def _protected_by_rules(options: QuerySet[PartOption]) -> list[str]:
     """Price rules that would silently widen (lose a condition) if these options went away."""
     rules = (
@@ -66,8 +82,25 @@ def _protected_by_rules(options: QuerySet[PartOption]) -> list[str]:
         .exclude(affected_option__in=options)
         .select_related("affected_option__part")
         .distinct()
+        .order_by("id")
     )
-    return [f"Price rule: {rule}" for rule in rules[:20]]
+    return _listed("Price rule", rules)
+
+
+def _guarded_deleted_objects(admin_deleted_objects, objs, request: HttpRequest, protected: list[str]):
+    """The admin's delete summary, unless something protects the rows: then only that list.
+
+    Django's summary loads and prints every row a delete would cascade to, one query per row; for a
+    category or option used by thousands of products that is thousands of queries for a page that
+    can only say "cannot delete".
+    """
+    if protected:
+        return [], {}, set(), protected
+    return admin_deleted_objects(objs, request)
+
+
+def _products_using(**lookup) -> QuerySet[PreConfiguredProduct]:
+    return PreConfiguredProduct.objects.filter(**lookup).distinct().order_by("id")
 
 
 @admin.register(Part)
@@ -88,13 +121,11 @@ class PartAdmin(admin.ModelAdmin):
         return obj.option_total
 
     def get_deleted_objects(self, objs, request: HttpRequest):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         parts = Part.objects.filter(pk__in=[obj.pk for obj in objs])
         # A product's selection of this part would be cascaded away silently, leaving it incomplete.
-        products = PreConfiguredProduct.objects.filter(selections__part__in=parts).distinct()[:20]
-        protected = [*protected, *(f"Pre-configured product: {p}" for p in products)]
+        protected = _listed("Pre-configured product", _products_using(selections__part__in=parts))
         protected += _protected_by_rules(PartOption.objects.filter(part__in=parts))
-        return deleted, counts, perms_needed, protected
+        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, protected)
 
 
 @admin.register(PartOption)
@@ -129,9 +160,10 @@ class PartOptionAdmin(admin.ModelAdmin):
         self.message_user(request, f"{changed} option(s) marked in stock.", messages.SUCCESS)
 
     def get_deleted_objects(self, objs, request: HttpRequest):
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        protected = [*protected, *_protected_by_rules(PartOption.objects.filter(pk__in=[obj.pk for obj in objs]))]
-        return deleted, counts, perms_needed, protected
+        options = PartOption.objects.filter(pk__in=[obj.pk for obj in objs])
+        protected = _listed("Pre-configured product", _products_using(selections__option__in=options))
+        protected += _protected_by_rules(options)
+        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, protected)
 
 
 class IncompatibilityRuleForm(forms.ModelForm):
