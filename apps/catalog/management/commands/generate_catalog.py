@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from apps.catalog.services.synthetic_catalog import (
     catalog_has_products,
@@ -38,15 +39,20 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         if opts["categories"] > 1000:
             raise CommandError("--categories must be at most 1000.")
-        if opts["wipe"]:
-            wipe_catalog()
-        elif catalog_has_products() and not opts["append"]:
-            raise CommandError("The database already has products: pass --append to add to them or --wipe.")
-        if seed_already_generated(opts["seed"]):
-            raise CommandError(f"A catalog with --seed {opts['seed']} is already here: use another seed or --wipe.")
-        result = generate_synthetic_catalog(
-            products=opts["products"], seed=opts["seed"], categories=opts["categories"], batch_size=opts["batch_size"]
-        )
+        # One transaction: a generation that fails after --wipe leaves the old catalog in place.
+        with transaction.atomic():
+            if opts["wipe"]:
+                wipe_catalog()
+            elif catalog_has_products() and not opts["append"]:
+                raise CommandError("The database already has products: pass --append to add to them or --wipe.")
+            if seed_already_generated(opts["seed"]):
+                raise CommandError(f"A catalog with --seed {opts['seed']} is already here: use another seed or --wipe.")
+            result = generate_synthetic_catalog(
+                products=opts["products"],
+                seed=opts["seed"],
+                categories=opts["categories"],
+                batch_size=opts["batch_size"],
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.categories} categories, {result.parts} parts, {result.options} options, "
