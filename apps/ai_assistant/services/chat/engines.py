@@ -177,7 +177,7 @@ class BuiltinEngine(AnswerEngine):
         else:
             head = f"I found {len(facts)} {what}" + (":" if len(facts) > 1 else ".")
             if len(facts) == 1:
-                head = f"I found 1 of the {what}: the {shown[0].name} at {_m(shown[0].price)}."
+                head = f"I found one match for {what}: the {shown[0].name} at {_m(shown[0].price)}."
         lines = [head]
         if len(facts) > 1 or sort:
             for fact in shown:
@@ -328,7 +328,8 @@ class BuiltinEngine(AnswerEngine):
         opt = vocab.options[p.option_ids[0]]
         data = tools.list_part_options(opt.category_id, opt.part_id, vocab=vocab)
         info = next(o for o in data["options"] if o["id"] == opt.id)
-        text = f"{self._label(vocab, opt)} costs {_m(info['price'])}"
+        label = self._label(vocab, opt)
+        text = f"{label} {'cost' if label.endswith('s') else 'costs'} {_m(info['price'])}"
         if info["price_rules"]:
             text += " on its own; " + "; ".join(
                 f"{_m(r['price'])} with {self._join(r['when_chosen_with'])}" for r in info["price_rules"]

@@ -30,7 +30,7 @@ CATEGORY_SYNONYMS: dict[str, list[str]] = {
     "bike": ["bike", "bicycle", "cycle"],
     "ski": ["ski"],
     "surfboard": ["surfboard", "surf board", "surf"],
-    "roller skate": ["skate", "roller skate", "rollerskate", "inline skate", "rollerblade"],
+    "roller skate": ["skate", "roller skate", "rollerskate", "rollerblade"],
 }
 
 _STOP_TEXT = (
@@ -80,8 +80,9 @@ _PRICE_Q_RE = re.compile(
 )
 _COMPAT_RE = re.compile(
     r"\b(can|could|may)\s+(i|you|we|one)\s+(have|get|combine|put|choose|pick|order|mix|use|fit|pair|add)\b|"
-    r"\bcompatib|\bcombin|\btogether\b|\bpossible\b|\ballowed\b|\bworks? (with|on)\b|\bgoes? (with|on)\b|"
-    r"\bpair|\bmatch|\bmix\b|\bfits?\b|\bavailable (with|on|for)\b|\bincompatib|\bis there .{0,40} with\b"
+    r"\bcompatib|\bcombin|\btogether\b|\bpossible\b|\ballowed\b|\bworks? (with|on)\b|\bgo(es)? (with|on)\b|"
+    r"\b(ok|okay|fine) with\b|\bpair|\bmatch|\bmix\b|\bfits?\b|\bavailable (with|on|for)\b|"
+    r"\bincompatib|\bis there .{0,40} with\b"
 )
 # Words of a request for products ("show me bikes with ..."), as opposed to a question about a configuration.
 _SEARCH_RE = re.compile(r"\b(show|find|list|which|recommend|suggest|looking for|search|browse|any)\b")
@@ -93,6 +94,8 @@ _FOLLOW_UP_RE = re.compile(
     r"^(and|also|what about|how about|but|only|now|plus|with|without|same|then|instead|in that case|"
     r"what if|ok|okay)\b|\b(those|these|them|that one|instead|same one|the same)\b"
 )
+# A yes/no question ("are red rims in stock?") rather than a request for products ("longboards in stock").
+_YES_NO_RE = re.compile(r"^\s*(is|are|do|does|did|has|have|will|can|could|any)\b")
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|help|thanks|thank you)\b")
 
 
@@ -526,7 +529,7 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "out_of_stock"
     if n_options == 1 and p.asks_price and not search_like:
         return "quote" if p.category_explicit else "option_price"
-    if n_options == 1 and p.asks_stock and not p.category_explicit and not has_limits:
+    if n_options == 1 and p.asks_stock and not p.category_explicit and not has_limits and _YES_NO_RE.search(text):
         return "option_stock"
     if not (p.category_id or p.option_ids or p.part_ids or p.product_ids or p.free_text or has_limits):
         return "help"
