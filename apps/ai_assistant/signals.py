@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from apps.ai_assistant.services.outbox import record_and_schedule
+from apps.ai_assistant.services.outbox import record_and_schedule, touched
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 
@@ -34,22 +34,16 @@ def _enabled() -> bool:
     return getattr(settings, "AI_INDEX_AUTO_UPDATE", True)
 
 
-def _touched(instance) -> set[str]:
-    try:
-        from apps.ai_assistant.documents import touched_doc_ids
-    except ImportError:  # TEMPORARY until the documents module lands
-        return set()
-    return set(touched_doc_ids(instance))
 
 
 def on_saved(sender, instance, **kwargs) -> None:
     if _enabled():
-        record_and_schedule(_touched(instance))
+        record_and_schedule(touched(instance))
 
 
 def before_delete(sender, instance, **kwargs) -> None:
     if _enabled():
-        setattr(instance, _PENDING_ATTR, _touched(instance))
+        setattr(instance, _PENDING_ATTR, touched(instance))
 
 
 def on_deleted(sender, instance, **kwargs) -> None:
@@ -64,13 +58,13 @@ for _model in INDEXED_MODELS:
     post_delete.connect(on_deleted, sender=_model, dispatch_uid=f"ai_index_deleted_{_model.__name__}")
 
 
-def _m2m_touched(instance, reverse: bool, model, pk_set) -> set[str]:
+def _m2mtouched(instance, reverse: bool, model, pk_set) -> set[str]:
     """Documents touched by the owners of an M2M relation: the instance, or the rows named in pk_set."""
     if not reverse:
-        return _touched(instance)
+        return touched(instance)
     doc_ids: set[str] = set()
     for owner in model._default_manager.filter(pk__in=list(pk_set or ())):
-        doc_ids |= _touched(owner)
+        doc_ids |= touched(owner)
     return doc_ids
 
 
@@ -93,7 +87,7 @@ def on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -
     if action == "post_clear" and reverse:
         pk_set = getattr(instance, f"{_PENDING_ATTR}_clear_pks", set())
     if action.startswith("pre_"):
-        setattr(instance, _PENDING_ATTR, _m2m_touched(instance, reverse, model, pk_set))
+        setattr(instance, _PENDING_ATTR, _m2mtouched(instance, reverse, model, pk_set))
     elif action.startswith("post_"):
         before = getattr(instance, _PENDING_ATTR, set())
-        record_and_schedule(before | _m2m_touched(instance, reverse, model, pk_set))
+        record_and_schedule(before | _m2mtouched(instance, reverse, model, pk_set))

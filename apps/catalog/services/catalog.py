@@ -43,7 +43,12 @@ def update_options(option_ids: Iterable[int], **fields) -> int:
     ids = sorted(set(option_ids))
     if not ids or not fields:
         return 0
-    return PartOption.objects.filter(pk__in=ids).update(**fields)
+    changed = PartOption.objects.filter(pk__in=ids).update(**fields)
+    # update() sends no signal: record the touched index documents in this transaction (outbox).
+    from apps.ai_assistant.services.outbox import record_bulk_change
+
+    record_bulk_change(PartOption, ids)
+    return changed
 
 
 def set_options_stock(option_ids: Iterable[int], in_stock: bool) -> int:
