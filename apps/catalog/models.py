@@ -104,6 +104,9 @@ class IncompatibilityRule(TimeStamped):
         return f"{self.part_option} ✗ {self.incompatible_with_option}"
 
     def clean(self) -> None:
+        # Field validation reports missing options; only compare two options that are both set.
+        if self.part_option_id is None or self.incompatible_with_option_id is None:
+            return
         a, b = self.part_option, self.incompatible_with_option
         if a.part.category_id != b.part.category_id:
             raise ValidationError({"incompatible_with_option": "Both options must belong to one category."})
