@@ -74,10 +74,8 @@ def record_bulk_change(queryset_model: type[models.Model], pks: Iterable[int]) -
 
 def touched(instance: models.Model) -> set[str]:
     """Ids of the documents whose text or filters a change of this row can alter."""
-    try:
-        from apps.ai_assistant.documents import touched_doc_ids
-    except ImportError:  # TEMPORARY until the documents module lands
-        return set()
+    from apps.ai_assistant.documents import touched_doc_ids
+
     return set(touched_doc_ids(instance))
 
 
