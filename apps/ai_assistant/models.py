@@ -78,6 +78,13 @@ class IndexState(models.Model):
     last_refresh_at = models.DateTimeField(null=True, blank=True)
     rebuild_task_id = models.CharField(max_length=64, blank=True, default="")
     rebuild_started_at = models.DateTimeField(null=True, blank=True)
+    # The collection a rebuild is filling right now: syncs write to it as well as to the active one.
+    building_collection = models.CharField(max_length=128, blank=True, default="")
+    building_provider = models.CharField(max_length=32, blank=True, default="")
+    building_model = models.CharField(max_length=128, blank=True, default="")
+    building_started_at = models.DateTimeField(null=True, blank=True)
+    # Bumped after every write to the active collection's ledger: searches reload their keyword index on change.
+    ledger_version = models.PositiveBigIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
