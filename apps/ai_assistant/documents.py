@@ -78,7 +78,7 @@ def _money(value: Decimal) -> str:
 
 
 def _id_list(ids: Iterable[int]) -> str:
-    """",3,17,": a string Chroma metadata can hold, matchable by ",17," for one id."""
+    """ ",3,17,": a string Chroma metadata can hold, matchable by ",17," for one id."""
     ordered = sorted(set(ids))
     return "," + ",".join(str(i) for i in ordered) + "," if ordered else ""
 

@@ -1,0 +1,218 @@
+"""An in-process keyword index (Okapi BM25) over the ledger texts of one collection, updated incrementally.
+
+Scores are BM25 with k1=1.2, b=0.75. Query words that no document contains are matched to close
+vocabulary words (one or two edits away, found through shared character trigrams) at a lower weight,
+so "mountian" still finds "mountain". Names are indexed twice (a name word weighs more than a word of
+the description), and exact names are kept for the exact-match boost of hybrid search.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+K1 = 1.2
+B = 0.75
+FUZZY_WEIGHT = 0.7
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+_STOPWORDS_TEXT = (
+    "a an and are as at be but by can do does for from has have how i in is it its me my of on or our "
+    "that the their them there these this to was what when which while who will with you your"
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def normalize(text: str) -> str:
+    """Lowercase, words only, single spaces: the form exact-name matching compares."""
+    return " ".join(_WORD_RE.findall(text.lower().replace("’", "'")))
+
+
+def stem(word: str) -> str:
+    """A light stemmer: plural s/es and possessive 's, enough for "rims" ~ "rim" and "bikes" ~ "bike"."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    return [stem(word) for word in _WORD_RE.findall(text.lower().replace("’", "'")) if word not in STOPWORDS]
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"#{word}#"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (limit + 1) as soon as it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+FACETS = ("type", "object_id", "name", "category_id", "category", "price", "in_stock")
+
+
+@dataclass(slots=True)
+class Entry:
+    """What the index keeps of one document: its terms and the metadata filters and results need.
+
+    The text itself stays in the database (results fetch their snippets), which keeps 50k documents small.
+    """
+
+    doc_id: str
+    content_hash: str
+    facets: dict[str, Any]
+    terms: tuple[str, ...] = ()
+    length: int = 0
+    exact_keys: tuple[str, ...] = ()
+
+
+class KeywordIndex:
+    """BM25 over documents that can be added, replaced and removed one by one."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.postings: dict[str, dict[str, int]] = defaultdict(dict)
+        self.total_length = 0
+        self.exact: dict[str, set[str]] = defaultdict(set)  # normalized name -> doc ids
+        self._trigram_index: dict[str, set[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    # -- maintenance --
+    @staticmethod
+    def exact_keys(metadata: dict[str, Any]) -> set[str]:
+        """The names a document answers to exactly: its name; for a part, also its options' names."""
+        keys = {normalize(str(metadata.get("name", "")))}
+        if metadata.get("type") == "part":
+            keys |= {normalize(name) for name in str(metadata.get("options", "")).split(" | ")}
+        return {key for key in keys if key}
+
+    def put(self, doc_id: str, content_hash: str, text: str, metadata: dict[str, Any]) -> None:
+        self.remove(doc_id)
+        # The name counts once more: a word of the name says more about a document than one in its description.
+        counts = Counter(sys.intern(term) for term in tokenize(f"{metadata.get('name', '')} {text}"))
+        entry = Entry(
+            doc_id,
+            content_hash,
+            {key: metadata[key] for key in FACETS if key in metadata},
+            tuple(counts),
+            sum(counts.values()),
+            tuple(self.exact_keys(metadata)),
+        )
+        self.entries[doc_id] = entry
+        self.total_length += entry.length
+        for term, count in counts.items():
+            if term not in self.postings and self._trigram_index is not None:
+                for gram in _trigrams(term):
+                    self._trigram_index.setdefault(gram, set()).add(term)
+            self.postings[term][doc_id] = count
+        for key in entry.exact_keys:
+            self.exact[key].add(doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        entry = self.entries.pop(doc_id, None)
+        if entry is None:
+            return
+        self.total_length -= entry.length
+        for term in entry.terms:
+            posting = self.postings.get(term)
+            if posting is not None:
+                posting.pop(doc_id, None)
+                if not posting:
+                    del self.postings[term]
+                    if self._trigram_index is not None:
+                        for gram in _trigrams(term):
+                            self._trigram_index.get(gram, set()).discard(term)
+        for key in entry.exact_keys:
+            ids = self.exact.get(key)
+            if ids is not None:
+                ids.discard(doc_id)
+                if not ids:
+                    del self.exact[key]
+
+    # -- queries --
+    def _similar_terms(self, word: str) -> list[str]:
+        """Vocabulary words one (short words) or two edits from `word`."""
+        if len(word) < 4:
+            return []
+        if self._trigram_index is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for term in self.postings:
+                for gram in _trigrams(term):
+                    index[gram].add(term)
+            self._trigram_index = index
+        grams = _trigrams(word)
+        shared: Counter = Counter()
+        for gram in grams:
+            shared.update(self._trigram_index.get(gram, ()))
+        limit = 1 if len(word) < 7 else 2
+        candidates = [term for term, count in shared.items() if count * 3 >= len(grams)]
+        close = [(d, term) for term in candidates if (d := _edit_distance(word, term, limit)) <= limit]
+        close.sort()
+        return [term for _, term in close[:3]]
+
+    def query_terms(self, query: str) -> dict[str, float]:
+        """Query words (stemmed) with their weights; unknown words replaced by close vocabulary words."""
+        weights: dict[str, float] = {}
+        for word in tokenize(query):
+            if word in self.postings:
+                weights[word] = max(weights.get(word, 0.0), 1.0)
+                continue
+            for term in self._similar_terms(word):
+                weights[term] = max(weights.get(term, 0.0), FUZZY_WEIGHT)
+        return weights
+
+    def search(self, query: str, k: int, accept: Callable[[Entry], bool] | None = None) -> list[tuple[str, float]]:
+        """Top `k` (doc id, score) among accepted documents, best first."""
+        n = len(self.entries)
+        if not n:
+            return []
+        avg = self.total_length / n
+        scores: dict[str, float] = defaultdict(float)
+        for term, weight in self.query_terms(query).items():
+            posting = self.postings.get(term)
+            if not posting:
+                continue
+            idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
+            entries = self.entries
+            for doc_id, tf in posting.items():
+                length = entries[doc_id].length
+                scores[doc_id] += weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+        items: Iterable[tuple[str, float]] = scores.items()
+        if accept is not None:
+            entries = self.entries
+            items = [(doc_id, score) for doc_id, score in items if accept(entries[doc_id])]
+        # Ties broken by id so that equal scores rank the same way on every call.
+        return heapq.nsmallest(k, items, key=lambda item: (-item[1], item[0]))
+
+    def exact_matches(self, query: str) -> set[str]:
+        """Documents whose name (or, for parts, an option's name) is exactly the query."""
+        return set(self.exact.get(normalize(query), ()))
+
+    def get(self, doc_id: str) -> Entry | None:
+        return self.entries.get(doc_id)
+
+    def ids(self) -> Iterable[str]:
+        return self.entries.keys()

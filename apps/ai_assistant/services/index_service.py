@@ -1,0 +1,310 @@
+"""The AI knowledge index service: `get_index_service()` (name from the original setup guide).
+
+- `build_index()`   full sync of the active collection with the database (creates the first collection);
+- `sync_documents(ids)` the same for some documents (the Celery auto-indexer calls it with outbox ids);
+- `rebuild_index()` a NEW versioned collection, filled while searches keep using the old one, then an
+  atomic switch of the pointer, a re-sync of every document against the database, and the old one dropped;
+- `search_products(query, ...)` hybrid search (services/search.py);
+- `status()` what the index holds and whether it is behind.
+
+Helpers, one job each: documents.py (rows -> documents), embeddings.py + embedding_cache.py (vectors, each
+text embedded once), vector_store.py (Chroma), index_writer.py (hash compare and writes under the index
+write lock), index_state.py (the pointer), bm25.py + search.py (retrieval).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Min
+from django.utils import timezone
+
+from apps.ai_assistant.documents import DOC_TYPES, all_doc_ids, iter_all_documents
+from apps.ai_assistant.embeddings import get_embedding_provider
+from apps.ai_assistant.models import IndexChange, IndexedDocument
+from apps.ai_assistant.services import index_state
+from apps.ai_assistant.services.index_lock import index_write_lock
+from apps.ai_assistant.services.index_state import RebuildInProgress, Target
+from apps.ai_assistant.services.index_writer import Counts, IndexWriter, ensure_collection
+from apps.ai_assistant.services.search import SearchFilters, hybrid_search
+from apps.ai_assistant.services.vector_store import get_vector_store
+from apps.catalog.models import Category
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[dict], None]
+BATCH_SIZE = 500
+# After the switch, wait this long before dropping the old collection: every process's search cache
+# (refreshed every 0.5 s) has moved to the new one by then.
+DROP_GRACE_SECONDS = 2.0
+MAX_LIMIT = 50
+
+__all__ = ["IndexService", "RebuildInProgress", "get_index_service"]
+
+
+class _Reporter:
+    """Turns counts into progress events {phase, done, total, embedded, message} for a callback."""
+
+    def __init__(self, progress: Progress | None, phase: str, total: int) -> None:
+        self.progress = progress
+        self.phase = phase
+        self.total = total
+        self.done = 0
+        self.embedded = 0
+
+    def __call__(self, done: int | None = None, embedded: int | None = None, message: str | None = None) -> None:
+        if done is not None:
+            self.done = done
+        if embedded is not None:
+            self.embedded = embedded
+        if self.progress is None:
+            return
+        text = message or f"{self.phase}: {self.done}/{self.total} documents, {self.embedded} embedded"
+        self.progress(
+            {"phase": self.phase, "done": self.done, "total": self.total, "embedded": self.embedded, "message": text}
+        )
+
+
+def _configured_target() -> Target:
+    provider = get_embedding_provider()
+    name = index_state.new_collection_name(provider.name, provider.model)
+    return Target(name, provider.name, provider.model)
+
+
+class IndexService:
+    """One service over the helpers listed in the module docstring. Stateless: safe to share between threads."""
+
+    batch_size = BATCH_SIZE
+
+    # -- writes ---------------------------------------------------------------------------------
+    def ensure_active_collection(self) -> str:
+        """The active collection, creating the first one (with the configured provider) when there is none."""
+        state = index_state.get_state()
+        if state.active_collection:
+            return state.active_collection
+        target = _configured_target()
+        ensure_collection(target)
+        if index_state.claim_first_collection(target):
+            logger.info("Created the first index collection %s", target.collection)
+            return target.collection
+        get_vector_store().delete_collection(target.collection)  # another process was first
+        return index_state.get_state().active_collection
+
+    def _full_pass(self, reporter: _Reporter, only: Target | None = None) -> tuple[Counts, str]:
+        """Sync every document of the catalog (and delete vanished ones) into `only` or the write targets."""
+        writer = IndexWriter(embed_progress=None)
+        collection = only.collection if only else index_state.get_state().active_collection
+        totals = Counts()
+        seen: set[str] = set()
+        for docs in iter_all_documents(self.batch_size):
+            prebuilt = {doc.id: doc for doc in docs}
+            seen.update(prebuilt)
+            counts = writer.sync(prebuilt.keys(), only=only, prebuilt=prebuilt).get(collection, Counts())
+            totals += counts
+            reporter(done=len(seen), embedded=totals.embedded)
+        vanished = sorted(set(ledger_hashes_all(collection)) - seen)
+        for start in range(0, len(vanished), self.batch_size):
+            totals += writer.sync(vanished[start : start + self.batch_size], only=only).get(collection, Counts())
+        return totals, collection
+
+    def build_index(self, progress: Progress | None = None) -> dict[str, Any]:
+        """Sync the active collection with the database: add new, update changed, delete vanished documents."""
+        started = time.monotonic()
+        self.ensure_active_collection()
+        reporter = _Reporter(progress, "sync", len(all_doc_ids()))
+        totals, collection = self._full_pass(reporter)
+        result = {**totals.as_dict(), "collection": collection, "seconds": round(time.monotonic() - started, 3)}
+        reporter(message=f"sync done: {result}")
+        logger.info("build_index: %s", result)
+        return result
+
+    def sync_documents(self, doc_ids) -> dict[str, Any]:
+        """Sync these documents (ids like "product:12") into the active collection, and the one being built."""
+        started = time.monotonic()
+        ids = sorted({str(doc_id) for doc_id in doc_ids})
+        if not index_state.get_state().active_collection:
+            # Nothing indexed yet: a partial collection would look complete. Build everything instead.
+            result = self.build_index()
+            result["documents"] = len(ids)
+            return result
+        collections = IndexWriter().sync(ids) if ids else {}
+        active = index_state.get_state().active_collection
+        counts = collections.get(active, Counts())
+        return {
+            **counts.as_dict(),
+            "documents": len(ids),
+            "collections": len(collections),
+            "seconds": round(time.monotonic() - started, 3),
+        }
+
+    def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
+        """Fill a new collection, switch searches to it atomically, re-sync, then drop the old one.
+
+        Searches answer from the old collection until the switch. Raises RebuildInProgress when another
+        rebuild is filling a collection.
+        """
+        started = time.monotonic()
+        target = _configured_target()
+        index_state.claim_building(target)
+        total = len(all_doc_ids())
+        try:
+            ensure_collection(target)
+            reporter = _Reporter(progress, "build", total)
+            reporter(message=f"building {target.collection} ({target.provider}/{target.model}), {total} documents")
+            built, _ = self._full_pass(reporter, only=target)
+            previous = index_state.switch_active(target)
+        except BaseException:
+            self._abandon(target)
+            raise
+        switched_at = time.monotonic()
+        logger.info("Rebuild: switched searches from %r to %s", previous, target.collection)
+        # Changes committed while the collection was filled reached it through sync_documents (it writes
+        # to both); this pass is the safety net and costs only a hash compare per unchanged document.
+        resync, _ = self._full_pass(_Reporter(progress, "re-sync", total))
+        if previous and previous != target.collection:
+            time.sleep(max(0.0, DROP_GRACE_SECONDS - (time.monotonic() - switched_at)))
+            self._drop(previous)
+        result = {
+            "collection": target.collection,
+            "previous_collection": previous,
+            "documents": IndexedDocument.objects.filter(collection=target.collection).count(),
+            "embedded": built.embedded + resync.embedded,
+            "resynced": resync.added + resync.updated + resync.deleted,
+            "seconds": round(time.monotonic() - started, 3),
+        }
+        _Reporter(progress, "done", total)(done=total, embedded=result["embedded"], message=f"rebuilt: {result}")
+        logger.info("rebuild_index: %s", result)
+        return result
+
+    def _drop(self, collection: str) -> None:
+        # Under the write lock: no writer that still believes in the old collection is half-way through it.
+        with index_write_lock():
+            get_vector_store().delete_collection(collection)
+            IndexedDocument.objects.filter(collection=collection).delete()
+
+    def _abandon(self, target: Target) -> None:
+        """Undo a failed rebuild: free the slot, drop the half-built collection and its ledger."""
+        index_state.release_building(target.collection)
+        try:
+            self._drop(target.collection)
+        except Exception:  # the store may be what failed; an orphan collection is harmless
+            logger.exception("Could not drop the abandoned collection %s", target.collection)
+
+    # -- reads ----------------------------------------------------------------------------------
+    def search_products(
+        self,
+        query: str,
+        *,
+        type: str | None = None,
+        category: int | str | None = None,
+        min_price: Decimal | float | str | None = None,
+        max_price: Decimal | float | str | None = None,
+        in_stock: bool | None = None,
+        limit: int = 10,
+    ) -> list[dict]:
+        """Hybrid search (see services/search.py); each hit: id, type, object_id, name, score, price (string),
+        in_stock, category, category_id, snippet. ValueError names a bad argument."""
+        query = str(query or "").strip()
+        if not query:
+            return []
+        if type is not None and type not in DOC_TYPES:
+            raise ValueError(f"type must be one of {', '.join(DOC_TYPES)}")
+        low, high = _price_arg(min_price, "min_price"), _price_arg(max_price, "max_price")
+        if low is not None and high is not None and low > high:
+            raise ValueError("min_price must not exceed max_price")
+        filters = SearchFilters(
+            type=type or None,
+            category_id=resolve_category(category),
+            min_price=low,
+            max_price=high,
+            in_stock=in_stock,
+        )
+        return hybrid_search(query[:500], filters, limit=max(1, min(int(limit), MAX_LIMIT)))
+
+    def status(self) -> dict[str, Any]:
+        """What the index holds, what is pending, and whether a rebuild runs or is needed. No vector store call."""
+        state = index_state.get_state()
+        pending = IndexChange.objects.aggregate(oldest=Min("created_at"))["oldest"]
+        try:
+            configured = get_embedding_provider()
+            configured_space = (configured.name, configured.model)
+        except ImproperlyConfigured as exc:
+            configured_space = None
+            logger.warning("status: %s", exc)
+        active_space = (state.embedding_provider, state.embedding_model)
+        return {
+            "documents": IndexedDocument.objects.filter(collection=state.active_collection).count()
+            if state.active_collection
+            else 0,
+            "pending_changes": IndexChange.objects.count(),
+            "oldest_pending_seconds": _age(pending),
+            "last_update_at": state.last_update_at,
+            "last_rebuild_at": state.last_rebuild_at,
+            "active_collection": state.active_collection,
+            "embedding_provider": state.embedding_provider,
+            "embedding_model": state.embedding_model,
+            "rebuild_in_progress": index_state.building_is_live(state),
+            "building_collection": state.building_collection if index_state.building_is_live(state) else "",
+            "last_error": state.last_error,
+            "rebuild_needed": bool(state.active_collection) and active_space != configured_space,
+        }
+
+
+def ledger_hashes_all(collection: str) -> dict[str, str]:
+    return dict(IndexedDocument.objects.filter(collection=collection).values_list("doc_id", "content_hash"))
+
+
+def _age(moment: datetime | None) -> float | None:
+    return round((timezone.now() - moment).total_seconds(), 3) if moment else None
+
+
+def _price_arg(value: Any, name: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValueError(f"{name} must be a number") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{name} must be a number >= 0")
+    return float(number)
+
+
+def resolve_category(value: int | str | None) -> int | None:
+    """A category id from an id, a slug or a name; ValueError("category ...") when there is no such category."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) or str(value).isdigit():
+        pk = int(value)
+        if not Category.objects.filter(pk=pk).exists():
+            raise ValueError(f"category {pk} does not exist")
+        return pk
+    text = str(value).strip()
+    pk = (
+        Category.objects.filter(slug=text).values_list("pk", flat=True).first()
+        or Category.objects.filter(name__iexact=text).values_list("pk", flat=True).first()
+    )
+    if pk is None:
+        raise ValueError(f"category {text[:60]!r} does not exist")
+    return pk
+
+
+_service: IndexService | None = None
+_service_lock = threading.Lock()
+
+
+def get_index_service() -> IndexService:
+    """The process's IndexService (stateless; caches live in the helper modules)."""
+    global _service
+    if _service is None:
+        with _service_lock:
+            if _service is None:
+                _service = IndexService()
+    return _service
