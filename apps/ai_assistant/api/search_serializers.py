@@ -1,0 +1,61 @@
+"""Query and response bodies of GET /api/ai-assistant/search."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.ai_assistant.documents import DOC_TYPES
+from apps.ai_assistant.services.index_service import MAX_LIMIT, resolve_category
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(min_length=1, max_length=500, help_text="What to look for (1-500 characters).")
+    type = serializers.ChoiceField(choices=list(DOC_TYPES), required=False, help_text="Only documents of this type.")
+    category = serializers.CharField(
+        required=False, max_length=120, help_text="Only documents of this category: its id or its slug."
+    )
+    min_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, help_text="Lowest price (products, parts)."
+    )
+    max_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, help_text="Highest price (products, parts)."
+    )
+    in_stock = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: only available; false: only unavailable."
+    )
+    limit = serializers.IntegerField(
+        min_value=1, max_value=MAX_LIMIT, required=False, default=10, help_text=f"1-{MAX_LIMIT}, default 10."
+    )
+
+    def validate_category(self, value: str) -> int:
+        try:
+            return resolve_category(value.strip())
+        except ValueError as exc:
+            raise serializers.ValidationError(f"Unknown category {value[:60]!r}: give a category id or slug.") from exc
+
+    def validate(self, attrs: dict) -> dict:
+        low, high = attrs.get("min_price"), attrs.get("max_price")
+        if low is not None and high is not None and low > high:
+            raise serializers.ValidationError({"min_price": ["min_price must not be greater than max_price."]})
+        return attrs
+
+
+class SearchResultSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text='Document id, e.g. "product:12".')
+    type = serializers.ChoiceField(choices=list(DOC_TYPES))
+    object_id = serializers.IntegerField(help_text="Primary key of the catalog row.")
+    name = serializers.CharField()
+    score = serializers.FloatField(help_text="Fused rank score (higher is better); > 1 for an exact name match.")
+    price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text="Product price, or a part's lowest option price."
+    )
+    in_stock = serializers.BooleanField(allow_null=True)
+    category = serializers.CharField(allow_null=True)
+    category_id = serializers.IntegerField(allow_null=True)
+    snippet = serializers.CharField(allow_blank=True)
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = SearchResultSerializer(many=True)
+    took_ms = serializers.FloatField()

@@ -1,0 +1,89 @@
+"""GET /api/ai-assistant/search: hybrid search of the AI knowledge index (thin over the index service)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.ai_assistant.api.search_serializers import SearchQuerySerializer, SearchResponseSerializer
+from apps.ai_assistant.documents import DOC_TYPES
+from apps.ai_assistant.exceptions import TransientIndexError
+from apps.ai_assistant.services.index_service import get_index_service
+from apps.catalog.api.schema import BAD_REQUEST, DetailSerializer
+
+logger = logging.getLogger(__name__)
+
+
+class SearchRateThrottle(ScopedRateThrottle):
+    """ScopedRateThrottle reading the rates per request (settings overrides in tests take effect)."""
+
+    @property
+    def THROTTLE_RATES(self) -> dict:  # the name DRF looks up
+        return api_settings.DEFAULT_THROTTLE_RATES
+
+
+PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, required=True, description="What to look for (1-500 characters)."),
+    OpenApiParameter("type", OpenApiTypes.STR, enum=list(DOC_TYPES), description="Only documents of this type."),
+    OpenApiParameter("category", OpenApiTypes.STR, description="Category id or slug."),
+    OpenApiParameter("min_price", OpenApiTypes.DECIMAL, description="Lowest price, >= 0."),
+    OpenApiParameter("max_price", OpenApiTypes.DECIMAL, description="Highest price, >= min_price."),
+    OpenApiParameter("in_stock", OpenApiTypes.BOOL, description="Only available (true) or unavailable (false)."),
+    OpenApiParameter("limit", OpenApiTypes.INT, description="1-50, default 10."),
+]
+
+
+class SearchView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []  # public: a stale session or token must not turn a search into a 401/403
+    throttle_classes = [SearchRateThrottle]
+    throttle_scope = "ai_search"
+
+    @extend_schema(
+        tags=["ai-assistant"],
+        parameters=PARAMETERS,
+        responses={
+            200: SearchResponseSerializer,
+            400: BAD_REQUEST,
+            429: OpenApiResponse(description="Too many searches from this client; see Retry-After."),
+            503: OpenApiResponse(DetailSerializer, description="The vector store is unreachable."),
+        },
+        description=(
+            "Hybrid search of the catalog knowledge index: vector similarity and keywords fused by Reciprocal "
+            "Rank Fusion, with filters applied before the top results are cut. An exact name ranks first."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        started = time.perf_counter()
+        params = SearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        try:
+            results = get_index_service().search_products(
+                data["q"],
+                type=data.get("type"),
+                category=data.get("category"),
+                min_price=data.get("min_price"),
+                max_price=data.get("max_price"),
+                in_stock=data.get("in_stock"),
+                limit=data["limit"],
+            )
+        except TransientIndexError as exc:
+            logger.warning("search: vector store unavailable: %s", exc)
+            return Response(
+                {"detail": "The search index is unavailable right now; try again in a moment."},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
+        took_ms = round((time.perf_counter() - started) * 1000, 1)
+        body = {"query": data["q"], "results": results, "took_ms": took_ms}
+        return Response(SearchResponseSerializer(body).data)
