@@ -18,7 +18,7 @@ from django.conf import settings
 from apps.ai_assistant.models import ChatSession
 
 from . import tools
-from .parser import OptionInfo, ParsedMessage, Vocabulary, parse, tokens_of
+from .parser import STOP_WORDS, OptionInfo, ParsedMessage, Vocabulary, parse, tokens_of
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,9 @@ class BuiltinEngine(AnswerEngine):
         )
         sources: list[str] = []
         structured = bool(category_id or option_ids or min_price is not None or max_price is not None or in_stock)
-        if query and sort is None:
+        closest = False
+        contradictory = min_price is not None and max_price is not None and min_price > max_price
+        if query and not contradictory:
             hits = tools.search_index(
                 " ".join(x for x in (query, self._category_words(vocab, category_id)) if x != "products"),
                 type="product", category_id=category_id, min_price=min_price, max_price=max_price,
@@ -144,12 +146,26 @@ class BuiltinEngine(AnswerEngine):
             )
             order = {int(h["object_id"]): n for n, h in enumerate(hits or [])}
             ranked = sorted((f for f in facts if f.id in order), key=lambda f: order[f.id])
-            if ranked:
-                facts = ranked
-                sources += [h["id"] for h in hits if int(h["object_id"]) in {f.id for f in ranked[:MAX_LISTED]}]
+            # Vector search always finds a nearest neighbour; a product counts as a match only when its
+            # indexed text shares a word with what the customer asked for ("snow", "beginners").
+            words = set(tokens_of(query)) - STOP_WORDS
+            by_id = {int(h["object_id"]): h for h in hits or []}
+            relevant = [
+                f for f in ranked
+                if words & set(tokens_of(f"{by_id[f.id].get('name', '')} {by_id[f.id].get('snippet', '')}"))
+            ]
+            if relevant:
+                facts = relevant
+            elif ranked and structured:
+                facts, closest = ranked, True
             elif not structured:
-                # Only words the catalog does not know, and the index found nothing for them.
+                # Only words the catalog does not know, and nothing in the index matches them.
                 return self._answer_help(p, vocab, context, unknown=True)
+            if sort == "price_asc":
+                facts.sort(key=lambda f: (f.price is None, f.price or 0))
+            elif sort == "price_desc":
+                facts.sort(key=lambda f: (f.price is None, -(f.price or 0)))
+            sources += [by_id[f.id]["id"] for f in facts[:MAX_LISTED] if f.id in by_id]
 
         what = self._describe(vocab, category_id, option_ids, min_price, max_price, in_stock)
         if not facts:
@@ -174,12 +190,15 @@ class BuiltinEngine(AnswerEngine):
             head = f"The cheapest of {len(facts)} {what} is the {shown[0].name} at {_m(shown[0].price)}."
         elif sort == "price_desc" and len(facts) > 1:
             head = f"The most expensive of {len(facts)} {what} is the {shown[0].name} at {_m(shown[0].price)}."
+        elif closest:
+            head = f"Nothing matches “{query}” exactly; the closest {what}:"
         else:
-            head = f"I found {len(facts)} {what}" + (":" if len(facts) > 1 else ".")
+            matching = f" matching “{query}”" if query else ""
+            head = f"I found {len(facts)} {what}{matching}" + (":" if len(facts) > 1 else ".")
             if len(facts) == 1:
-                head = f"I found one match for {what}: the {shown[0].name} at {_m(shown[0].price)}."
+                head = f"I found one match for {what}{matching}: the {shown[0].name} at {_m(shown[0].price)}."
         lines = [head]
-        if len(facts) > 1 or sort:
+        if len(facts) > 1 or sort or closest:
             for fact in shown:
                 status = "in stock" if fact.available else "currently unavailable"
                 lines.append(f"- {fact.name}: {_m(fact.price)}, {status}")

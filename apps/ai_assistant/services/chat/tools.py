@@ -169,6 +169,8 @@ def search_index(
             in_stock=in_stock,
             limit=limit,
         )
+    except ValueError as exc:
+        raise ToolError(str(exc)) from exc  # a bad filter (min_price above max_price, ...)
     except Exception as exc:  # the assistant answers from the database alone rather than failing
         logger.warning("assistant: index search failed (%s); answering from the database", type_name(exc))
         return None
