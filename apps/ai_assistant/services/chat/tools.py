@@ -104,6 +104,12 @@ def product_facts(product_ids: list[int]) -> list[ProductFacts]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def product_texts(product_ids: list[int]) -> dict[int, str]:
+    """Name and description of each product, by id."""
+    rows = PreConfiguredProduct.objects.filter(id__in=list(product_ids)).values_list("id", "name", "description")
+    return {pk: f"{name} {description}" for pk, name, description in rows}
+
+
 def product_cards(product_ids: list[int]) -> list[dict]:
     """Product cards {id, name, price, available, url}, always built from the database."""
     return [f.card() for f in product_facts(product_ids)]
@@ -245,6 +251,7 @@ def search_catalog(query: str, filters: dict | None = None, vocab: Vocabulary | 
         return {"error": "the search index is unavailable right now; use find_products", "results": []}
     product_ids = [int(h["object_id"]) for h in hits if h.get("type") == "product"]
     facts = {f.id: f for f in product_facts(product_ids)}
+    descriptions = dict(PreConfiguredProduct.objects.filter(id__in=product_ids).values_list("id", "description"))
     results = []
     for hit in hits:
         item = {
@@ -258,7 +265,8 @@ def search_catalog(query: str, filters: dict | None = None, vocab: Vocabulary | 
             fact = facts.get(int(hit["object_id"]))
             if fact is None:
                 continue  # deleted or deactivated since it was indexed
-            item.update(product_id=fact.id, price=money(fact.price), available=fact.available)
+            item.update(product_id=fact.id, price=money(fact.price), available=fact.available,
+                        description=descriptions.get(fact.id, ""))
         results.append(item)
     return {
         "results": results,
