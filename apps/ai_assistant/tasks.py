@@ -109,7 +109,7 @@ def _progress_reporter(task: Task) -> Callable[..., None]:
 @shared_task(name="ai_assistant.rebuild_index", bind=True, base=SingleRebuildTask, **RETRY_OPTIONS)
 def rebuild_ai_index(self) -> dict:
     """Full zero-downtime rebuild of the AI knowledge index (one at a time)."""
-    from apps.ai_assistant.services.index_service import get_index_service
+    from apps.ai_assistant.services.index_service import RebuildInProgress, get_index_service
 
     task_id = self.request.id or f"local-{uuid.uuid4()}"
     owner = scheduling.claim_rebuild(task_id)
@@ -119,6 +119,9 @@ def rebuild_ai_index(self) -> dict:
     logger.info("Rebuild %s started", task_id)
     try:
         result = get_index_service().rebuild_index(progress=_progress_reporter(self))
+    except RebuildInProgress as exc:  # one started outside Celery (manage.py rebuild_ai_index)
+        logger.info("Rebuild %s skipped: %s", task_id, exc)
+        return {"status": "already_running", "task_id": "", "detail": str(exc)}
     finally:
         # Also on a transient error: the retry re-claims the slot with the same task id.
         scheduling.finish_rebuild(task_id)
