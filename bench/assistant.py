@@ -139,6 +139,26 @@ QUESTIONS: list[Question] = [
     Question("options", "what leashes do you have?", says("6 ft leash", "9 ft leash")),
     Question("options", "which bindings can I choose for skis?",
              says("Alpine binding", "Touring binding", "Race binding")),
+    # paraphrases written after the engine was tuned on the questions above, and kept as they scored
+    Question("products", "Got any fat bikes?", names("Fat Tire Explorer", "Snow Cruiser", "Dune Drifter", only=True)),
+    Question("products", "I'm looking for a road bike below 294",
+             names("Fixie Classic", "Velocity Road", "Urban Step", only=True)),
+    Question("products", "cheapest skis in stock", first("First Tracks Junior")),
+    Question("products", "Which roller skates cost more than 250?",
+             names("Fitness Inline", "Speed Racer Inline", only=True)),
+    Question("products", "Any surfboards under 600?", names("Wave Ripper", only=True)),
+    Question("prices", "What's the price of the Dune Drifter?", says("298.00 EUR")),
+    Question("prices", "How much is an 8-speed chain?", says("60.00 EUR")),
+    Question("prices", "what would a fish surfboard with epoxy, thruster fins and a 6 ft leash cost?",
+             says("630.00 EUR")),
+    Question("prices", "Tell me about the Powder Hound", says("625.00 EUR")),
+    Question("compatibility", "Would red rims work with fat bike wheels?", no()),
+    Question("compatibility", "Is it possible to get mountain wheels on a diamond frame?", no()),
+    Question("compatibility", "Can the step-through frame take fat bike wheels?", yes()),
+    Question("compatibility", "Can I order a longboard with a 6ft leash?", no()),
+    Question("stock", "Are ceramic bearings in stock?", yes()),
+    Question("stock", "Is the carbon-reinforced epoxy construction available?", no()),
+    Question("options", "What colours can the rims be?", says("Red", "Black", "Blue")),
 ]
 
 
@@ -161,10 +181,10 @@ def setup_environment(chroma_url: str) -> None:
 
 def load_catalog_and_index() -> float:
     """Migrate, load the demo catalog and build the index; returns the seconds the index build took."""
-    from apps.ai_assistant.services.index_service import get_index_service
     from django.conf import settings
     from django.core.management import call_command
 
+    from apps.ai_assistant.services.index_service import get_index_service
     from apps.catalog.services.demo_catalog import load_demo_catalog
 
     call_command("migrate", verbosity=0)
