@@ -129,3 +129,21 @@ def test_customer_words_are_not_logged_at_info(demo_catalog, chat, caplog):
     for record in caplog.records:
         assert secret not in record.getMessage()
         assert secret not in repr(record.args)
+
+
+def test_session_deleted_while_answering_is_a_400(demo_catalog, chat, monkeypatch):
+    from apps.ai_assistant.services.chat.engines import BuiltinEngine
+
+    first = chat("hello")
+    real_answer = BuiltinEngine.answer
+
+    def answer_after_an_admin_deleted_the_session(self, message, session):
+        ChatSession.objects.filter(id=session.id).delete()  # the race: the admin deletes it meanwhile
+        return real_answer(self, message, session)
+
+    monkeypatch.setattr(BuiltinEngine, "answer", answer_after_an_admin_deleted_the_session)
+    response = chat.client.post(CHAT_URL, {"message": "and with black rims?", "session_id": first["session_id"]},
+                                format="json", REMOTE_ADDR=chat.ip)
+    assert response.status_code == 400
+    assert "session_id" in response.json()
+    assert not ChatMessage.objects.exists()

@@ -159,3 +159,13 @@ def test_endless_tool_calls_are_cut_off(demo_catalog, chat, fake_openai):
     assert data["engine"] == "builtin:fallback"
     assert len(fake_openai.requests) == 4
     assert "Red: 20.00 EUR" in data["answer"]
+
+
+def test_customer_words_are_not_logged_on_the_model_path(demo_catalog, chat, fake_openai, caplog):
+    secret = "zebracorn4471"
+    fake_openai.then(tool_calls(("search_catalog", {"query": secret})), text("Nothing like that."))
+    with caplog.at_level(logging.INFO):
+        chat(f"do you have a {secret}?")
+    assert any("engine=openai" in r.getMessage() for r in caplog.records)
+    for record in caplog.records:
+        assert secret not in record.getMessage() and secret not in repr(record.args)

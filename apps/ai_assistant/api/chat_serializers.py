@@ -36,6 +36,8 @@ class SessionIdField(serializers.UUIDField):
 
 
 class ChatRequestSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "Chat"  # the schema adds "Request": ChatRequest
     message = MessageField(
         min_length=1,
         max_length=MAX_MESSAGE_CHARS,

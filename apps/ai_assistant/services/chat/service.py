@@ -7,7 +7,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from apps.ai_assistant.models import ChatMessage, ChatSession
 
@@ -65,19 +65,24 @@ def chat(message: str, session_id: uuid.UUID | str | None = None) -> dict:
             except Exception as builtin_exc:
                 answer = _apology(builtin_exc)
 
-    with transaction.atomic():
-        ChatMessage.objects.create(session=session, role=ChatMessage.Role.USER, content=message)
-        ChatMessage.objects.create(
-            session=session,
-            role=ChatMessage.Role.ASSISTANT,
-            content=answer.text,
-            products=answer.products,
-            sources=answer.sources,
-            engine=answer.engine,
-        )
-        if answer.context is not None:
-            session.context = answer.context
-        session.save(update_fields=["context", "updated_at"])
+    try:
+        with transaction.atomic():
+            ChatMessage.objects.create(session=session, role=ChatMessage.Role.USER, content=message)
+            ChatMessage.objects.create(
+                session=session,
+                role=ChatMessage.Role.ASSISTANT,
+                content=answer.text,
+                products=answer.products,
+                sources=answer.sources,
+                engine=answer.engine,
+            )
+            if answer.context is not None:
+                session.context = answer.context
+            session.save(update_fields=["context", "updated_at"])
+    except DatabaseError as exc:
+        if not ChatSession.objects.filter(id=session.id).exists():
+            raise UnknownSession(str(session.id)) from exc  # deleted (e.g. in the admin) while answering
+        raise
 
     logger.info(
         "assistant: session=%s engine=%s message_chars=%d products=%d sources=%d took_ms=%d",
