@@ -34,7 +34,7 @@ from apps.ai_assistant.services.index_lock import index_write_lock
 from apps.ai_assistant.services.index_state import RebuildInProgress, Target
 from apps.ai_assistant.services.index_writer import Counts, IndexWriter, ensure_collection
 from apps.ai_assistant.services.search import SearchFilters, hybrid_search
-from apps.ai_assistant.services.vector_store import get_vector_store
+from apps.ai_assistant.services.vector_store import CollectionNotFound, get_vector_store
 from apps.catalog.models import Category
 
 logger = logging.getLogger(__name__)
@@ -114,13 +114,49 @@ class IndexService:
             totals += writer.sync(vanished[start : start + self.batch_size], only=only).get(collection, Counts())
         return totals, collection
 
+    def reconcile_store(self) -> int:
+        """Make the ledger tell the truth about the active collection; returns the ids it corrected.
+
+        The ledger is what hash comparisons trust, so a vector store that lost data (a wiped volume) or holds
+        vectors of a writer that died before its ledger write must be caught here, not trusted.
+        """
+        state = index_state.get_state()
+        target = Target(state.active_collection, state.embedding_provider, state.embedding_model)
+        store = get_vector_store()
+        with index_write_lock():
+            ledger = IndexedDocument.objects.filter(collection=target.collection)
+            try:
+                if store.count(target.collection) == ledger.count():
+                    return 0
+                stored = store.list_ids(target.collection)
+            except CollectionNotFound:
+                logger.warning("Collection %s is missing from the vector store; recreating it", target.collection)
+                ensure_collection(target, reset_ledger=True)
+                return 0
+            known = set(ledger.values_list("doc_id", flat=True))
+            lost = sorted(known - stored)  # the ledger forgets them: the full pass re-adds them
+            orphans = sorted(stored - known)
+            for start in range(0, len(lost), 900):
+                ledger.filter(doc_id__in=lost[start : start + 900]).delete()
+            if orphans:
+                store.delete(target.collection, orphans)
+        if lost or orphans:
+            logger.warning("Reconciled %s: %d lost, %d orphan vectors", target.collection, len(lost), len(orphans))
+        return len(lost) + len(orphans)
+
     def build_index(self, progress: Progress | None = None) -> dict[str, Any]:
         """Sync the active collection with the database: add new, update changed, delete vanished documents."""
         started = time.monotonic()
         self.ensure_active_collection()
+        repaired = self.reconcile_store()
         reporter = _Reporter(progress, "sync", len(all_doc_ids()))
         totals, collection = self._full_pass(reporter)
-        result = {**totals.as_dict(), "collection": collection, "seconds": round(time.monotonic() - started, 3)}
+        result = {
+            **totals.as_dict(),
+            "repaired": repaired,
+            "collection": collection,
+            "seconds": round(time.monotonic() - started, 3),
+        }
         reporter(message=f"sync done: {result}")
         logger.info("build_index: %s", result)
         return result

@@ -30,7 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from apps.ai_assistant.embeddings import EmbeddingProvider, get_embedding_provider
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.models import IndexedDocument, IndexState
-from apps.ai_assistant.services.bm25 import Entry, KeywordIndex
+from apps.ai_assistant.services.bm25 import KeywordIndex
 from apps.ai_assistant.services.vector_store import CollectionNotFound, get_vector_store
 
 logger = logging.getLogger(__name__)
@@ -265,18 +265,9 @@ def _vector_hits(query: str, filters: SearchFilters, snapshot: Snapshot, cache: 
 def _results(
     ranked: list[tuple[str, float]], limit: int, snapshot: Snapshot, cache: KeywordIndexCache, filters: SearchFilters
 ) -> list[dict]:
-    picked: list[tuple[str, float, dict]] = []
-    with cache.lock:
-        index = cache.index
-        for doc_id, score in ranked:
-            entry: Entry | None = index.get(doc_id)
-            if entry is not None:
-                picked.append((doc_id, score, entry.facets))
-            else:
-                picked.append((doc_id, score, {}))  # a vector written a moment ago: read it from the ledger
-            if len(picked) >= limit * 2:
-                break
-    ids = [doc_id for doc_id, _, _ in picked]
+    # A few more than asked: some may have been deleted or changed out of the filters a moment ago.
+    picked = ranked[: limit * 2]
+    ids = [doc_id for doc_id, _ in picked]
     rows = {
         doc_id: (text, metadata)
         for doc_id, text, metadata in IndexedDocument.objects.filter(
@@ -284,12 +275,12 @@ def _results(
         ).values_list("doc_id", "text", "metadata")
     }
     results = []
-    for doc_id, score, facets in picked:
+    for doc_id, score in picked:
         row = rows.get(doc_id)
         if row is None:
             continue  # deleted since it was ranked
-        text, metadata = row
-        facets = facets or metadata
+        # The ledger row is fresher than the in-memory facets (refreshed every REFRESH_SECONDS): show it.
+        text, facets = row
         if not filters.accepts(facets):
             continue
         results.append(

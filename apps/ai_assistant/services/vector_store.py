@@ -68,6 +68,10 @@ class VectorStore(ABC):
     @abstractmethod
     def count(self, collection: str) -> int: ...
 
+    @abstractmethod
+    def list_ids(self, collection: str) -> set[str]:
+        """Every id the collection holds (reconciling with the ledger)."""
+
 
 def _transient_types() -> tuple[type[BaseException], ...]:
     import httpx
@@ -219,6 +223,18 @@ class ChromaVectorStore(VectorStore):
 
     def count(self, collection: str) -> int:
         return self._on_collection(collection, "count", lambda c: c.count())
+
+    def list_ids(self, collection: str) -> set[str]:
+        found: set[str] = set()
+        offset = 0
+        while True:
+            page = self._on_collection(
+                collection, "list ids", lambda c, o=offset: c.get(include=[], limit=MAX_BATCH, offset=o)
+            )
+            found.update(page["ids"])
+            if len(page["ids"]) < MAX_BATCH:
+                return found
+            offset += MAX_BATCH
 
 
 _stores: dict[str, VectorStore] = {}

@@ -1,0 +1,118 @@
+"""Hybrid search (real Chroma server): filters before the cut, exact names first, fusion, and failures."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.ai_assistant.exceptions import TransientIndexError
+from apps.ai_assistant.services.search import SearchDebug, SearchFilters, hybrid_search, rrf
+from ecommerce_backend.devservers import free_port
+
+from .conftest import ids
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def indexed(demo, vector_index):
+    vector_index.build_index()
+    return vector_index
+
+
+def test_result_shape(indexed, demo):
+    hit = indexed.search_products("Fat Tire Explorer", limit=1)[0]
+    product = demo.product("Fat Tire Explorer")
+    assert hit == {
+        "id": f"product:{product.pk}",
+        "type": "product",
+        "object_id": product.pk,
+        "name": "Fat Tire Explorer",
+        "score": hit["score"],
+        "price": "310.00",
+        "in_stock": True,
+        "category": "Bicycles",
+        "category_id": product.category_id,
+        "snippet": hit["snippet"],
+    }
+    assert hit["score"] > 1  # exact-match boost
+    assert hit["snippet"].startswith("Fat Tire Explorer") and len(hit["snippet"]) <= 241
+
+
+def test_exact_names_rank_first(indexed, demo):
+    assert indexed.search_products("dune drifter")[0]["name"] == "Dune Drifter"
+    # An option's exact name finds its part first.
+    first = indexed.search_products("Fat bike wheels")[0]
+    assert first["type"] == "part" and first["name"] == "Wheels"
+    assert indexed.search_products("Skis")[0]["id"] == f"category:{demo.category('skis').pk}"
+
+
+def test_filters_by_type_category_price_and_stock(indexed, demo):
+    skis = demo.category("skis")
+    hits = indexed.search_products("light and fast", type="product", category=skis.pk, limit=50)
+    assert len(hits) == 6 and {h["category"] for h in hits} == {"Skis"} and {h["type"] for h in hits} == {"product"}
+    assert ids(indexed.search_products("light and fast", category="skis", limit=50)) == ids(
+        indexed.search_products("light and fast", category=str(skis.pk), limit=50)
+    )
+
+    priced = indexed.search_products("bike", type="product", min_price=300, max_price=330, limit=50)
+    assert {h["name"] for h in priced} == {"City Glide", "Fat Tire Explorer", "Enduro Pro", "Ridge Runner"}
+    # Categories and rules have no price: a price filter leaves them out rather than guessing.
+    assert {h["type"] for h in indexed.search_products("bike", max_price=10000, limit=50)} <= {"product", "part"}
+
+    unavailable = indexed.search_products("board ski", in_stock=False, limit=50)
+    assert {h["name"] for h in unavailable} == {"Sunset Freerider", "Carbon Longboard"}
+    available = indexed.search_products("board ski", type="product", in_stock=True, limit=50)
+    assert available and all(h["in_stock"] is True for h in available)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "vector", "keyword"])
+def test_a_selective_filter_never_starves_the_results(indexed, mode):
+    """The two out-of-stock products are no bikes: a top-2 cut BEFORE filtering "bike" would return nothing."""
+    unfiltered = hybrid_search("bike bicycle price", SearchFilters(), limit=2, mode=mode)
+    assert len(unfiltered) == 2 and all(h["in_stock"] is not False for h in unfiltered)
+    hits = hybrid_search("bike bicycle price", SearchFilters(in_stock=False, type="product"), limit=2, mode=mode)
+    assert {h["name"] for h in hits} == {"Sunset Freerider", "Carbon Longboard"}
+
+
+def test_fusion_combines_both_rankings(indexed):
+    debug = SearchDebug([], [], [])
+    hits = hybrid_search("wide tyres for snow and sand", SearchFilters(), limit=10, debug=debug)
+    assert debug.vector and debug.keyword and not debug.exact
+    fused = rrf([(debug.vector, 1.0), (debug.keyword, 1.0)])
+    expected = sorted(fused, key=lambda doc_id: (-fused[doc_id], doc_id))[:10]
+    assert ids(hits) == expected
+    # A document both lists rank beats one only a single list ranks first.
+    assert rrf([(["a", "b"], 1.0), (["c", "b"], 1.0)]) == pytest.approx(
+        {"a": 1 / 61, "b": 2 / 62, "c": 1 / 61}
+    )
+
+
+def test_misspellings_still_find_the_document(indexed):
+    assert "Mountain wheels" in indexed.search_products("mountian wheels")[0]["snippet"]
+
+
+def test_bad_arguments_are_value_errors_naming_them(indexed):
+    with pytest.raises(ValueError, match="type"):
+        indexed.search_products("bike", type="bogus")
+    with pytest.raises(ValueError, match="category"):
+        indexed.search_products("bike", category="no-such-category")
+    with pytest.raises(ValueError, match="min_price"):
+        indexed.search_products("bike", min_price=500, max_price=100)
+    with pytest.raises(ValueError, match="max_price"):
+        indexed.search_products("bike", max_price="-1")
+    assert indexed.search_products("   ") == []
+
+
+def test_empty_index_answers_nothing(demo, vector_index):
+    assert vector_index.search_products("bike") == []
+
+
+def test_an_unreachable_vector_store_is_a_transient_error(indexed, settings):
+    from apps.ai_assistant.services.vector_store import reset_vector_store
+
+    settings.CHROMA_URL = f"http://127.0.0.1:{free_port()}"
+    reset_vector_store()
+    with pytest.raises(TransientIndexError):
+        indexed.search_products("bike")
+    with pytest.raises(TransientIndexError):
+        indexed.build_index()
