@@ -85,3 +85,16 @@ def test_model_search_tool_gets_database_prices_and_catalog_text_as_data(indexed
          "url": f"/api/products/{snow.pk}/"}
     ]
     assert f"product:{snow.pk}" in data["sources"]
+
+
+def test_answers_from_the_database_when_the_vector_store_is_down(indexed_demo, chat, settings):
+    from ecommerce_backend.devservers import free_port
+    from tests.fixtures.chroma import reset_index_caches
+
+    settings.CHROMA_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    reset_index_caches()
+
+    data = chat("bikes for snow under 330")
+    assert data["engine"] == "builtin"
+    assert _cards(data) == {"Fat Tire Explorer": "310.00"}
+    assert chat("can I have red rims with fat bike wheels?", new=True)["answer"].startswith("No")

@@ -144,8 +144,11 @@ class BuiltinEngine(AnswerEngine):
                 type="product", category_id=category_id, min_price=min_price, max_price=max_price,
                 in_stock=in_stock, limit=20,
             )
-            order = {int(h["object_id"]): n for n, h in enumerate(hits or [])}
-            ranked = sorted((f for f in facts if f.id in order), key=lambda f: order[f.id])
+            if hits is None:
+                ranked = list(facts)  # the index is unavailable: look for the words in the products' own text
+            else:
+                order = {int(h["object_id"]): n for n, h in enumerate(hits)}
+                ranked = sorted((f for f in facts if f.id in order), key=lambda f: order[f.id])
             # Vector search always finds a nearest neighbour; a product counts as a match only when its
             # name or description shares a word with what the customer asked for ("snow", "beginners").
             words = set(tokens_of(query)) - STOP_WORDS

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from apps.catalog.models import Category, Part, PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct
@@ -127,6 +128,7 @@ def tokens_of(text: str) -> list[str]:
 STOP_WORDS = {stem(word) for word in _STOP_TEXT.split()}
 
 
+@lru_cache(maxsize=65536)
 def _token_score(word: str, alias: str) -> float:
     """1 for the same stem, 0.8 for a small misspelling of a longer word, else 0."""
     if word == alias:
@@ -135,7 +137,9 @@ def _token_score(word: str, alias: str) -> float:
         return 0.0
     if abs(len(alias) - len(word)) > 2:
         return 0.0
-    return 0.8 if SequenceMatcher(None, word, alias).ratio() >= 0.82 else 0.0
+    matcher = SequenceMatcher(None, word, alias)
+    # quick_ratio is an upper bound of ratio: most pairs are ruled out without the full comparison.
+    return 0.8 if matcher.quick_ratio() >= 0.82 and matcher.ratio() >= 0.82 else 0.0
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,9 @@ class Vocabulary:
         self.products = {p.id: p for p in products}
         self.terms: list[Term] = []
         self._build_terms()
+        self._by_first: dict[str, list[Term]] = {}
+        for term in dict.fromkeys(self.terms):
+            self._by_first.setdefault(term.tokens[0], []).append(term)
 
     @classmethod
     def load(cls) -> Vocabulary:
@@ -312,19 +319,28 @@ class Vocabulary:
         """Non-overlapping mentions of catalog names in `text`, longest first, in message order."""
         words = tokens_of(text)
         found: list[Mention] = []
-        for term in self.terms:
-            if kinds and term.kind not in kinds:
-                continue
-            n = len(term.tokens)
-            for start in range(len(words) - n + 1):
-                score = 0.0
-                for offset, alias in enumerate(term.tokens):
-                    s = _token_score(words[start + offset], alias)
-                    if not s:
-                        break
-                    score += s * len(alias)
-                else:
-                    found.append(Mention(start, start + n, score, [term]))
+        # Terms are grouped by their first token, so each word is compared with each distinct first token
+        # once, and only the terms whose first token matched are checked further.
+        first_matches = {
+            word: [(first, score) for first in self._by_first if (score := _token_score(word, first))]
+            for word in set(words)
+        }
+        for start, word in enumerate(words):
+            for first, first_score in first_matches[word]:
+                for term in self._by_first[first]:
+                    if kinds and term.kind not in kinds:
+                        continue
+                    n = len(term.tokens)
+                    if start + n > len(words):
+                        continue
+                    score = first_score * len(first)
+                    for offset in range(1, n):
+                        token_score = _token_score(words[start + offset], term.tokens[offset])
+                        if not token_score:
+                            break
+                        score += token_score * len(term.tokens[offset])
+                    else:
+                        found.append(Mention(start, start + n, score, [term]))
         found.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
         accepted: list[Mention] = []
         for cand in found:
