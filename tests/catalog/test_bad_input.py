@@ -373,6 +373,8 @@ def test_quote_structural_error_says_why(api_client, ctx):
         "/api/price-adjustment-rules/?category=abc",
         "/api/products/?search=a%00b",
         "/api/categories/?is_active=perhaps",
+        "/api/parts/?category=",
+        "/api/products/?is_active=",
     ],
 )
 def test_bad_filters_are_400(api_client, ctx, query):
@@ -387,3 +389,18 @@ def test_bad_filters_are_400(api_client, ctx, query):
 )
 def test_extreme_price_filters_never_500(api_client, ctx, query):
     assert api_client.get(query).status_code in (200, 400)
+
+
+@pytest.mark.parametrize("query", ["?page=", "?page=0", "?page=abc", "?page=1&page=2", "?page=99"])
+def test_bad_pages_are_json_404(api_client, ctx, query):
+    response = api_client.get(f"/api/part-options/{query}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page."}
+
+
+@pytest.mark.parametrize("pk", ["0.5", "abc", "-1", "99999999999999999999999"])
+def test_odd_ids_are_json_404(staff_client, ctx, pk):
+    for method in ("get", "patch", "delete"):
+        response = getattr(staff_client, method)(f"/api/categories/{pk}/")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"

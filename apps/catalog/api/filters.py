@@ -52,8 +52,19 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 
 
 class BaseFilterSet(django_filters.FilterSet):
+    """Filters whose parameters, when present, must have a value: `?category=` is a 400, not "no filter"."""
+
     class Meta:
         filter_overrides = {models.BooleanField: {"filter_class": StrictBooleanFilter}}
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            if name in self.data and any(value in ("", None) for value in values):
+                self.form.add_error(name, "This filter needs a value.")
+                valid = False
+        return valid
 
 
 class CategoryFilter(BaseFilterSet):

@@ -46,7 +46,11 @@ def _immutable(serializer: serializers.Serializer, attrs: dict, name: str, messa
 
 class CategorySerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(
-        max_length=120, required=False, allow_blank=True, help_text="Made from the name when left out."
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Made from the name when left out.",
     )
 
     class Meta:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.catalog.api.base import CatalogViewSet, PublicReadsAutoSchema
 from apps.catalog.api.filters import (
-    FILTER_BACKENDS,
     CategoryFilter,
     IncompatibilityRuleFilter,
     PartFilter,
@@ -36,10 +36,9 @@ from apps.catalog.services.configurator import STRUCTURAL_CODES, quote
 
 
 @crud_schema(CategorySerializer, "catalog")
-class CategoryViewSet(viewsets.ModelViewSet):
+class CategoryViewSet(CatalogViewSet):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
-    filter_backends = FILTER_BACKENDS
     filterset_class = CategoryFilter
     search_fields = ["name", "description"]
     ordering_fields = ["id", "name", "created_at", "updated_at"]
@@ -59,10 +58,9 @@ class CategoryViewSet(viewsets.ModelViewSet):
 
 
 @crud_schema(PartSerializer, "catalog")
-class PartViewSet(viewsets.ModelViewSet):
+class PartViewSet(CatalogViewSet):
     queryset = Part.objects.select_related("category")
     serializer_class = PartSerializer
-    filter_backends = FILTER_BACKENDS
     filterset_class = PartFilter
     search_fields = ["name", "description"]
     ordering_fields = ["id", "name", "step", "category"]
@@ -72,10 +70,9 @@ class PartViewSet(viewsets.ModelViewSet):
 
 
 @crud_schema(PartOptionSerializer, "catalog")
-class PartOptionViewSet(viewsets.ModelViewSet):
+class PartOptionViewSet(CatalogViewSet):
     queryset = PartOption.objects.select_related("part")
     serializer_class = PartOptionSerializer
-    filter_backends = FILTER_BACKENDS
     filterset_class = PartOptionFilter
     search_fields = ["name", "description", "part__name"]
     ordering_fields = ["id", "name", "default_price", "part"]
@@ -85,20 +82,18 @@ class PartOptionViewSet(viewsets.ModelViewSet):
 
 
 @crud_schema(IncompatibilityRuleSerializer, "catalog")
-class IncompatibilityRuleViewSet(viewsets.ModelViewSet):
+class IncompatibilityRuleViewSet(CatalogViewSet):
     queryset = IncompatibilityRule.objects.select_related("part_option__part", "incompatible_with_option")
     serializer_class = IncompatibilityRuleSerializer
-    filter_backends = FILTER_BACKENDS
     filterset_class = IncompatibilityRuleFilter
     search_fields = ["message", "part_option__name", "incompatible_with_option__name"]
     ordering_fields = ["id"]
 
 
 @crud_schema(PriceAdjustmentRuleSerializer, "catalog")
-class PriceAdjustmentRuleViewSet(viewsets.ModelViewSet):
+class PriceAdjustmentRuleViewSet(CatalogViewSet):
     queryset = PriceAdjustmentRule.objects.select_related("affected_option__part").prefetch_related("condition_options")
     serializer_class = PriceAdjustmentRuleSerializer
-    filter_backends = FILTER_BACKENDS
     filterset_class = PriceAdjustmentRuleFilter
     search_fields = ["description", "affected_option__name"]
     ordering_fields = ["id", "adjusted_price"]
@@ -122,17 +117,13 @@ class QuoteView(APIView):
     """POST /api/configurator/quote"""
 
     permission_classes = [AllowAny]
+    schema = PublicReadsAutoSchema()
 
     @extend_schema(
         tags=["configurator"],
         request=QuoteRequestSerializer,
         responses={200: QuoteSerializer, 400: BAD_REQUEST},
         description=QUOTE_DESCRIPTION,
-        examples=[
-            OpenApiExample(
-                "Marcus's 303 EUR bicycle", value={"category": 1, "options": [1, 5, 6, 9, 12]}, request_only=True
-            )
-        ],
     )
     def post(self, request: Request) -> Response:
         serializer = QuoteRequestSerializer(data=request.data)

@@ -25,7 +25,11 @@ class ProductListSerializer(serializers.ListSerializer):
 class ProductSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     slug = serializers.SlugField(
-        max_length=220, required=False, allow_blank=True, help_text="Made from the name when left out."
+        max_length=220,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Made from the name when left out.",
     )
     options = serializers.PrimaryKeyRelatedField(
         many=True,

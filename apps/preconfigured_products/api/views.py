@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import django_filters
-from rest_framework import viewsets
 
-from apps.catalog.api.filters import FILTER_BACKENDS, BaseFilterSet
+from apps.catalog.api.base import CatalogViewSet
+from apps.catalog.api.filters import BaseFilterSet
 from apps.catalog.api.schema import crud_schema
 from apps.catalog.models import Category
 from apps.preconfigured_products.api.serializers import ProductSerializer
@@ -25,10 +25,9 @@ class ProductFilter(BaseFilterSet):
     "products",
     list_description="Pre-configured products; `price` and `available` are computed by the configurator.",
 )
-class ProductViewSet(viewsets.ModelViewSet):
+class ProductViewSet(CatalogViewSet):
     queryset = PreConfiguredProduct.objects.select_related("category").prefetch_related("options")
     serializer_class = ProductSerializer
-    filter_backends = FILTER_BACKENDS
     filterset_class = ProductFilter
     search_fields = ["name", "description"]
     ordering_fields = ["id", "name", "created_at", "updated_at"]
