@@ -82,9 +82,7 @@ def test_fusion_combines_both_rankings(indexed):
     expected = sorted(fused, key=lambda doc_id: (-fused[doc_id], doc_id))[:10]
     assert ids(hits) == expected
     # A document both lists rank beats one only a single list ranks first.
-    assert rrf([(["a", "b"], 1.0), (["c", "b"], 1.0)]) == pytest.approx(
-        {"a": 1 / 61, "b": 2 / 62, "c": 1 / 61}
-    )
+    assert rrf([(["a", "b"], 1.0), (["c", "b"], 1.0)]) == pytest.approx({"a": 1 / 61, "b": 2 / 62, "c": 1 / 61})
 
 
 def test_misspellings_still_find_the_document(indexed):

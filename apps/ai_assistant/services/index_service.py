@@ -43,7 +43,7 @@ Progress = Callable[[dict], None]
 BATCH_SIZE = 500
 # After the switch, wait this long before dropping the old collection: every process's search cache
 # (refreshed every 0.5 s) has moved to the new one by then.
-DROP_GRACE_SECONDS = 2.0
+DROP_GRACE_SECONDS = 1.0
 MAX_LIMIT = 50
 
 __all__ = ["IndexService", "RebuildInProgress", "get_index_service"]

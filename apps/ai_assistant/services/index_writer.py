@@ -78,12 +78,15 @@ class IndexWriter:
         self.embed_progress = embed_progress
 
     # -- phase 1, no lock: embed what will probably be written, so the lock is held only for writes --
-    def _prepare(self, targets: list[Target], docs: dict[str, Document | None]) -> dict[str, int]:
+    def _prepare(self, targets: list[Target], docs: dict[str, Document | None]) -> tuple[dict[str, int], bool]:
+        """Embed the changed texts into the cache; (embedded per collection, whether anything must be written)."""
         embedded: dict[str, int] = {}
+        dirty = False
         present = [doc for doc in docs.values() if doc is not None]
         for target in targets:
-            hashes = ledger_hashes(target.collection, [doc.id for doc in present])
+            hashes = ledger_hashes(target.collection, docs.keys())
             texts = [doc.text for doc in present if hashes.get(doc.id) != doc.content_hash]
+            dirty = dirty or bool(texts) or any(doc is None and doc_id in hashes for doc_id, doc in docs.items())
             if not texts:
                 continue
             provider = provider_for(target)
@@ -92,7 +95,7 @@ class IndexWriter:
             for text, vector in zip(texts, vectors, strict=True):
                 space[text_hash(text)] = vector
             embedded[target.collection] = count
-        return embedded
+        return embedded, dirty
 
     # -- phase 2, under the lock --
     def _targets_now(self, only: Target | None) -> list[Target]:
@@ -177,7 +180,12 @@ class IndexWriter:
             return {}
         targets = [only] if only else write_targets(get_state())
         docs = prebuilt if prebuilt is not None else build_documents(ids)
-        embedded_before = self._prepare(targets, docs)
+        embedded_before, dirty = self._prepare(targets, docs)
+        if not dirty:
+            # Every collection already holds these documents as read. A change committed after that read
+            # has outbox rows of its own, so skipping the locked pass loses nothing.
+            present = sum(doc is not None for doc in docs.values())
+            return {target.collection: Counts(unchanged=present) for target in targets}
         result: dict[str, Counts] = {}
         with index_write_lock():
             # Re-read the rows inside the lock: a writer that waited must not write what it read before.
