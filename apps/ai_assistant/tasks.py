@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -27,6 +28,7 @@ import kombu.exceptions
 import redis.exceptions
 from celery import Task, shared_task
 from celery.result import AsyncResult
+from celery.signals import worker_process_init
 
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.services import outbox, scheduling
@@ -162,3 +164,26 @@ def scheduled_index_refresh(self, force: bool = False) -> dict:
 def sweep_index_outbox(self) -> dict:
     """Release stale outbox claims and flush changes that no scheduled flush picked up."""
     return _jsonable(outbox.sweep())
+
+
+@worker_process_init.connect
+def warm_embedding_model(**kwargs) -> None:
+    """Load the local embedding model in the background as each worker process starts.
+
+    Otherwise the first flush a process runs pays for loading it (seconds to tens of seconds on a busy
+    machine). A thread, because Celery gives a starting process only a few seconds to report ready.
+    """
+    from django.conf import settings
+
+    if str(settings.EMBEDDING_PROVIDER).strip().lower() != "local":
+        return
+
+    def warm() -> None:
+        from apps.ai_assistant.embeddings import get_embedding_provider
+
+        try:
+            get_embedding_provider().embed(["warm up"])
+        except Exception:  # the first real flush will load it (and report a real error)
+            logger.exception("Warming the embedding model failed")
+
+    threading.Thread(target=warm, name="warm-embedding-model", daemon=True).start()
