@@ -17,3 +17,6 @@ urlpatterns = [
     path("api/", include("apps.preconfigured_products.api.urls")),
     path("api/ai-assistant/", include("apps.ai_assistant.api.urls")),
 ]
+
+handler404 = "ecommerce_backend.errors.not_found"
+handler500 = "ecommerce_backend.errors.server_error"
