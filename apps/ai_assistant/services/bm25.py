@@ -20,6 +20,7 @@ from typing import Any
 K1 = 1.2
 B = 0.75
 FUZZY_WEIGHT = 0.7
+NAME_WEIGHT = 2  # extra occurrences of the name's words (the text holds the name once already)
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _STOPWORDS_TEXT = (
@@ -111,8 +112,10 @@ class KeywordIndex:
 
     def put(self, doc_id: str, content_hash: str, text: str, metadata: dict[str, Any]) -> None:
         self.remove(doc_id)
-        # The name counts once more: a word of the name says more about a document than one in its description.
-        counts = Counter(sys.intern(term) for term in tokenize(f"{metadata.get('name', '')} {text}"))
+        # Field weighting in the spirit of BM25F: a word of the name says more about a document than one
+        # of its description, so the name's words count NAME_WEIGHT more times.
+        name = str(metadata.get("name", ""))
+        counts = Counter(sys.intern(term) for term in tokenize(f"{(name + ' ') * NAME_WEIGHT}{text}"))
         entry = Entry(
             doc_id,
             content_hash,
@@ -173,14 +176,22 @@ class KeywordIndex:
         close.sort()
         return [term for _, term in close[:3]]
 
+    def _split_compound(self, word: str) -> list[str]:
+        """"rollerskate" -> ["roller", "skate"] when both halves are vocabulary words (else [])."""
+        for i in range(3, len(word) - 2):
+            head, tail = word[:i], stem(word[i:])
+            if head in self.postings and tail in self.postings:
+                return [head, tail]
+        return []
+
     def query_terms(self, query: str) -> dict[str, float]:
-        """Query words (stemmed) with their weights; unknown words replaced by close vocabulary words."""
+        """Query words (stemmed) with their weights; unknown words replaced by close or split vocabulary words."""
         weights: dict[str, float] = {}
         for word in tokenize(query):
             if word in self.postings:
                 weights[word] = max(weights.get(word, 0.0), 1.0)
                 continue
-            for term in self._similar_terms(word):
+            for term in self._similar_terms(word) or self._split_compound(word):
                 weights[term] = max(weights.get(term, 0.0), FUZZY_WEIGHT)
         return weights
 
