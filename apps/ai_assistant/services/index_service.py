@@ -317,9 +317,10 @@ def resolve_category(value: int | str | None) -> int | None:
     """A category id from an id, a slug or a name; ValueError("category ...") when there is no such category."""
     if value is None or value == "":
         return None
-    if isinstance(value, int) or str(value).isdigit():
+    if isinstance(value, int) or (str(value).isascii() and str(value).isdigit()):
         pk = int(value)
-        if not Category.objects.filter(pk=pk).exists():
+        # Beyond a bigint no row can match, and the database would reject the number itself.
+        if not 0 < pk < 2**63 or not Category.objects.filter(pk=pk).exists():
             raise ValueError(f"category {pk} does not exist")
         return pk
     text = str(value).strip()
