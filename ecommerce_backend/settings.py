@@ -153,6 +153,9 @@ else:
 
 # --- REST framework ------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # A JSON API (DESIGN section 4): form bodies follow other rules (a missing boolean is false, an empty
+    # field is null), which the schema cannot describe. The token endpoint keeps DRF's own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -13,7 +13,9 @@ CLASSIC = ["full-suspension", "shiny", "road wheels", "red", "single-speed chain
 
 
 def test_create_a_category_with_parts_and_options(staff_client, api_client):
-    response = staff_client.post("/api/categories/", {"name": "Roller Skates", "description": "Wheels on boots"})
+    response = staff_client.post(
+        "/api/categories/", {"name": "Roller Skates", "description": "Wheels on boots"}, format="json"
+    )
     assert response.status_code == 201, response.content
     category = response.json()
     assert category["slug"] == "roller-skates"
