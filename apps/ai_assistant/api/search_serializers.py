@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from apps.ai_assistant.documents import DOC_TYPES
 from apps.ai_assistant.services.index_service import MAX_LIMIT, resolve_category
+
+
+class QueryBooleanField(serializers.BooleanField):
+    """A boolean query parameter: `?in_stock=null` or `?in_stock=` is a 400 (DRF reads them as "not given");
+    leave the parameter out for no filter, as with the catalog's filters."""
+
+    def get_value(self, dictionary):
+        if self.field_name not in dictionary:
+            return empty  # the default: no filter
+        return dictionary.get(self.field_name)  # "" and "null" too: to_internal_value refuses them
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -20,8 +31,8 @@ class SearchQuerySerializer(serializers.Serializer):
     max_price = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, help_text="Highest price (products, parts)."
     )
-    in_stock = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="true: only available; false: only unavailable."
+    in_stock = QueryBooleanField(
+        required=False, default=None, help_text="true: only available; false: only unavailable."
     )
     limit = serializers.IntegerField(
         min_value=1, max_value=MAX_LIMIT, required=False, default=10, help_text=f"1-{MAX_LIMIT}, default 10."
