@@ -45,3 +45,40 @@ def test_an_empty_session_id_is_not_a_new_chat(api_client, settings):
     form = api_client.post("/api/ai-assistant/chat", {"message": "hello", "session_id": ""})  # multipart
     assert form.status_code == 415
     assert not ChatSession.objects.exists()
+
+
+@pytest.mark.parametrize("value", [0, 1, "false", "true", "no", None])
+def test_booleans_in_bodies_are_json_booleans(staff_client, bicycle_catalog, value):
+    """`{"is_active": 0}` created an inactive category: a JSON API takes true or false, not a guess."""
+    response = staff_client.post("/api/categories/", {"name": "Skates", "is_active": value}, format="json")
+    assert response.status_code == 400
+    assert "is_active" in response.json()
+    assert not Category.objects.filter(name="Skates").exists()
+    option = bicycle_catalog.option("red")
+    response = staff_client.patch(f"/api/part-options/{option.pk}/", {"in_stock": value}, format="json")
+    assert response.status_code == 400
+    assert "in_stock" in response.json()
+    option.refresh_from_db()
+    assert option.in_stock is True
+
+
+def test_json_booleans_still_work(staff_client, bicycle_catalog):
+    response = staff_client.post("/api/categories/", {"name": "Skates", "is_active": False}, format="json")
+    assert response.status_code == 201
+    assert response.json()["is_active"] is False
+    option = bicycle_catalog.option("red")
+    response = staff_client.patch(f"/api/part-options/{option.pk}/", {"in_stock": False}, format="json")
+    assert response.status_code == 200
+    assert response.json()["in_stock"] is False
+
+
+@pytest.mark.parametrize("value", ["null", "", "None"])
+def test_search_in_stock_takes_true_or_false(api_client, settings, value):
+    """`?in_stock=null` searched without the filter instead of refusing a value that is not a boolean."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"ai_search": "100000/min", "ai_chat": "100000/min"},
+    }
+    response = api_client.get("/api/ai-assistant/search", {"q": "bike", "in_stock": value})
+    assert response.status_code == 400
+    assert "in_stock" in response.json()

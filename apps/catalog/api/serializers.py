@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Q
 from rest_framework import serializers
 
@@ -32,6 +33,24 @@ class TotalField(MoneyField):
         super().__init__(**kwargs)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF would also take 0, 1, "no" or "false" and guess."""
+
+    def to_internal_value(self, data) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+
+
+class JsonModelSerializer(serializers.ModelSerializer):
+    """ModelSerializer of a JSON API: model booleans become StrictBooleanField."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.BooleanField: StrictBooleanField,
+    }
+
+
 def _merged(serializer: serializers.Serializer, attrs: dict, name: str):
     """The value a field will have after this write: the new one, else the instance's (PATCH)."""
     if name in attrs:
@@ -44,7 +63,7 @@ def _immutable(serializer: serializers.Serializer, attrs: dict, name: str, messa
         raise serializers.ValidationError({name: message})
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(JsonModelSerializer):
     slug = serializers.SlugField(
         max_length=120,
         required=False,
@@ -83,7 +102,7 @@ class CategorySerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PartSerializer(serializers.ModelSerializer):
+class PartSerializer(JsonModelSerializer):
     step = serializers.IntegerField(
         min_value=0, max_value=MAX_STEP, required=False, help_text="Order in the configurator."
     )
@@ -118,7 +137,7 @@ class PartSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PartOptionSerializer(serializers.ModelSerializer):
+class PartOptionSerializer(JsonModelSerializer):
     default_price = MoneyField()
     part_name = serializers.CharField(source="part.name", read_only=True)
     category = serializers.IntegerField(source="part.category_id", read_only=True)
@@ -154,7 +173,7 @@ class PartOptionSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class IncompatibilityRuleSerializer(serializers.ModelSerializer):
+class IncompatibilityRuleSerializer(JsonModelSerializer):
     category = serializers.IntegerField(source="part_option.part.category_id", read_only=True)
     part_option_name = serializers.CharField(source="part_option.name", read_only=True)
     incompatible_with_option_name = serializers.CharField(source="incompatible_with_option.name", read_only=True)
@@ -199,7 +218,7 @@ class IncompatibilityRuleSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PriceAdjustmentRuleSerializer(serializers.ModelSerializer):
+class PriceAdjustmentRuleSerializer(JsonModelSerializer):
     adjusted_price = MoneyField(help_text="The affected option's price when every condition option is chosen.")
     condition_options = serializers.PrimaryKeyRelatedField(
         many=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.catalog.api.serializers import MAX_QUOTE_OPTIONS, LineItemSerializer, TotalField
+from apps.catalog.api.serializers import MAX_QUOTE_OPTIONS, JsonModelSerializer, LineItemSerializer, TotalField
 from apps.catalog.models import PartOption
 from apps.catalog.services.configurator import Quote
 from apps.preconfigured_products.models import PreConfiguredProduct
@@ -22,7 +22,7 @@ class ProductListSerializer(serializers.ListSerializer):
         return super().to_representation(items)
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(JsonModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     slug = serializers.SlugField(
         max_length=220,
