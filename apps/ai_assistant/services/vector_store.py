@@ -72,6 +72,10 @@ class VectorStore(ABC):
     def list_ids(self, collection: str) -> set[str]:
         """Every id the collection holds (reconciling with the ledger)."""
 
+    @abstractmethod
+    def records(self, collection: str) -> dict[str, tuple[dict, list[float]]]:
+        """Every id the collection holds with its metadata and vector (services/consistency.py)."""
+
 
 def _transient_types() -> tuple[type[BaseException], ...]:
     import httpx
@@ -235,6 +239,25 @@ class ChromaVectorStore(VectorStore):
             if len(page["ids"]) < MAX_BATCH:
                 return found
             offset += MAX_BATCH
+
+    def records(self, collection: str) -> dict[str, tuple[dict, list[float]]]:
+        found: dict[str, tuple[dict, list[float]]] = {}
+        offset, page_size = 0, 1000  # vectors make pages heavy
+        while True:
+            page = self._on_collection(
+                collection,
+                "get records",
+                lambda c, o=offset: c.get(include=["metadatas", "embeddings"], limit=page_size, offset=o),
+            )
+            metadatas = page.get("metadatas") or [None] * len(page["ids"])
+            embeddings = page.get("embeddings")
+            if embeddings is None:
+                embeddings = [[]] * len(page["ids"])
+            for doc_id, metadata, vector in zip(page["ids"], metadatas, embeddings, strict=True):
+                found[doc_id] = (dict(metadata or {}), [float(x) for x in vector])
+            if len(page["ids"]) < page_size:
+                return found
+            offset += page_size
 
 
 _stores: dict[str, VectorStore] = {}
