@@ -17,7 +17,11 @@ class IndexStatusSerializer(serializers.Serializer):
     last_rebuild_at = serializers.DateTimeField(allow_null=True)
     last_refresh_at = serializers.DateTimeField(allow_null=True, required=False)
     active_collection = serializers.CharField(allow_blank=True)
+    embedding_provider = serializers.CharField(allow_blank=True, required=False)
     embedding_model = serializers.CharField(allow_blank=True)
+    building_collection = serializers.CharField(
+        allow_blank=True, required=False, help_text="The collection a running rebuild is filling."
+    )
     rebuild_in_progress = serializers.BooleanField()
     rebuild_task_id = serializers.CharField(allow_blank=True, help_text="Task id of the queued or running rebuild.")
     rebuild_needed = serializers.BooleanField(required=False, help_text="The configured embedding model changed.")
