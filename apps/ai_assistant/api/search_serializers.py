@@ -10,13 +10,13 @@ from apps.ai_assistant.services.index_service import MAX_LIMIT, resolve_category
 
 
 class QueryBooleanField(serializers.BooleanField):
-    """A boolean query parameter: `?in_stock=null` or `?in_stock=` is a 400 (DRF reads them as "not given");
+    """A boolean query parameter that is not nullable: `?in_stock=null` is a 400 (DRF reads it as "no filter");
     leave the parameter out for no filter, as with the catalog's filters."""
 
     def get_value(self, dictionary):
         if self.field_name not in dictionary:
             return empty  # the default: no filter
-        return dictionary.get(self.field_name)  # "" and "null" too: to_internal_value refuses them
+        return dictionary.get(self.field_name)
 
 
 class SearchQuerySerializer(serializers.Serializer):
@@ -37,6 +37,13 @@ class SearchQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         min_value=1, max_value=MAX_LIMIT, required=False, default=10, help_text=f"1-{MAX_LIMIT}, default 10."
     )
+
+    def to_internal_value(self, data):
+        # DRF reads an empty query value as "not given": `?type=` would search without the filter.
+        blank = [name for name in self.fields if name in data and data.get(name) == ""]
+        if blank:
+            raise serializers.ValidationError({name: ["Must not be empty; leave the parameter out."] for name in blank})
+        return super().to_internal_value(data)
 
     def validate_category(self, value: str) -> int:
         try:
