@@ -82,3 +82,38 @@ def test_search_in_stock_takes_true_or_false(api_client, settings, value):
     response = api_client.get("/api/ai-assistant/search", {"q": "bike", "in_stock": value})
     assert response.status_code == 400
     assert "in_stock" in response.json()
+
+
+@pytest.mark.parametrize("parameter", ["type", "category", "min_price", "limit"])
+def test_search_parameters_given_empty_are_refused(api_client, settings, parameter):
+    """`?type=&category=` searched without those filters: an empty value now names the parameter, as the
+    catalog's list filters already did."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"ai_search": "100000/min", "ai_chat": "100000/min"},
+    }
+    response = api_client.get("/api/ai-assistant/search", {"q": "bike", parameter: ""})
+    assert response.status_code == 400
+    assert parameter in response.json()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("description", 0), ("name", 5), ("slug", 0), ("description", 1.5), ("name", False)]
+)
+def test_strings_in_bodies_are_json_strings(staff_client, field, value):
+    """`{"description": 0}` was stored as "0": a JSON API takes a string where the schema says string."""
+    body = {"name": "Skates", "description": "Wheels", field: value}
+    response = staff_client.post("/api/categories/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Category.objects.exists()
+
+
+def test_option_and_rule_text_must_be_strings_too(staff_client, bicycle_catalog):
+    part = bicycle_catalog.part("Wheels")
+    body = {"part": part.pk, "name": 29, "default_price": "10"}
+    response = staff_client.post("/api/part-options/", body, format="json")
+    assert response.status_code == 400 and "name" in response.json()
+    rule = bicycle_catalog.incompatibilities[0]
+    response = staff_client.patch(f"/api/incompatibility-rules/{rule.pk}/", {"message": 404}, format="json")
+    assert response.status_code == 400 and "message" in response.json()

@@ -42,12 +42,32 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
+class JsonStringMixin:
+    """A JSON string only: DRF would store 0 or 1.5 as "0" or "1.5"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(JsonStringMixin, serializers.CharField):
+    pass
+
+
+class StrictSlugField(JsonStringMixin, serializers.SlugField):
+    pass
+
+
 class JsonModelSerializer(serializers.ModelSerializer):
-    """ModelSerializer of a JSON API: model booleans become StrictBooleanField."""
+    """ModelSerializer of a JSON API: model booleans and texts take JSON booleans and strings only."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.BooleanField: StrictBooleanField,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
     }
 
 
@@ -64,7 +84,7 @@ def _immutable(serializer: serializers.Serializer, attrs: dict, name: str, messa
 
 
 class CategorySerializer(JsonModelSerializer):
-    slug = serializers.SlugField(
+    slug = StrictSlugField(
         max_length=120,
         required=False,
         allow_blank=True,

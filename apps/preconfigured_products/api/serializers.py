@@ -5,7 +5,13 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.catalog.api.serializers import MAX_QUOTE_OPTIONS, JsonModelSerializer, LineItemSerializer, TotalField
+from apps.catalog.api.serializers import (
+    MAX_QUOTE_OPTIONS,
+    JsonModelSerializer,
+    LineItemSerializer,
+    StrictSlugField,
+    TotalField,
+)
 from apps.catalog.models import PartOption
 from apps.catalog.services.configurator import Quote
 from apps.preconfigured_products.models import PreConfiguredProduct
@@ -24,7 +30,7 @@ class ProductListSerializer(serializers.ListSerializer):
 
 class ProductSerializer(JsonModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
-    slug = serializers.SlugField(
+    slug = StrictSlugField(
         max_length=220,
         required=False,
         allow_blank=True,
