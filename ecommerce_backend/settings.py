@@ -276,6 +276,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Production hardening (python manage.py check --deploy) --------------------------------
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Container health checks call plain http://127.0.0.1:8000/healthz: a redirect to https would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
