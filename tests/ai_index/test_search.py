@@ -114,3 +114,26 @@ def test_an_unreachable_vector_store_is_a_transient_error(indexed, settings):
         indexed.search_products("bike")
     with pytest.raises(TransientIndexError):
         indexed.build_index()
+
+
+def test_every_route_of_a_filtered_vector_query_gives_the_same_answer(db, vector_index, monkeypatch):
+    """Above PREFETCH documents a filtered vector query is answered by a prefetch, an id list or a `where`."""
+    from apps.ai_assistant.services import search
+    from apps.catalog.models import Category
+    from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
+
+    generate_synthetic_catalog(products=400, seed=3, categories=4)
+    vector_index.build_index()
+    category = Category.objects.order_by("pk").first()
+    cases = [
+        SearchFilters(type="product"),  # broad: the prefetch holds enough
+        SearchFilters(type="product", category_id=category.pk, max_price=900.0),  # selective: an id list
+        SearchFilters(type="part", in_stock=True),  # very selective
+    ]
+    for filters in cases:
+        answers = []
+        for max_ids, prefetch in ((search.MAX_QUERY_IDS, search.PREFETCH), (0, search.PREFETCH), (0, 1)):
+            monkeypatch.setattr(search, "MAX_QUERY_IDS", max_ids)
+            monkeypatch.setattr(search, "PREFETCH", prefetch)
+            answers.append(ids(hybrid_search("light carbon board for weekends", filters, limit=10, mode="vector")))
+        assert answers[0] and answers[0] == answers[1] == answers[2], filters

@@ -71,6 +71,7 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 
 FACETS = ("type", "object_id", "name", "category_id", "category", "price", "in_stock")
+SET_FACETS = ("type", "category_id", "in_stock")  # equality filters answered from sets, without a scan
 
 
 @dataclass(slots=True)
@@ -96,6 +97,7 @@ class KeywordIndex:
         self.postings: dict[str, dict[str, int]] = defaultdict(dict)
         self.total_length = 0
         self.exact: dict[str, set[str]] = defaultdict(set)  # normalized name -> doc ids
+        self.facet_sets: dict[tuple[str, Any], set[str]] = defaultdict(set)  # (facet, value) -> doc ids
         self._trigram_index: dict[str, set[str]] | None = None
 
     def __len__(self) -> int:
@@ -133,6 +135,9 @@ class KeywordIndex:
             self.postings[term][doc_id] = count
         for key in entry.exact_keys:
             self.exact[key].add(doc_id)
+        for facet in SET_FACETS:
+            if facet in entry.facets:
+                self.facet_sets[(facet, entry.facets[facet])].add(doc_id)
 
     def remove(self, doc_id: str) -> None:
         entry = self.entries.pop(doc_id, None)
@@ -154,6 +159,11 @@ class KeywordIndex:
                 ids.discard(doc_id)
                 if not ids:
                     del self.exact[key]
+        for facet in SET_FACETS:
+            if facet in entry.facets:
+                ids = self.facet_sets.get((facet, entry.facets[facet]))
+                if ids is not None:
+                    ids.discard(doc_id)
 
     # -- queries --
     def _similar_terms(self, word: str) -> list[str]:
@@ -211,12 +221,25 @@ class KeywordIndex:
             for doc_id, tf in posting.items():
                 length = entries[doc_id].length
                 scores[doc_id] += weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
-        items: Iterable[tuple[str, float]] = scores.items()
-        if accept is not None:
-            entries = self.entries
-            items = [(doc_id, score) for doc_id, score in items if accept(entries[doc_id])]
         # Ties broken by id so that equal scores rank the same way on every call.
-        return heapq.nsmallest(k, items, key=lambda item: (-item[1], item[0]))
+        order = lambda item: (-item[1], item[0])  # noqa: E731
+        if accept is None:
+            return heapq.nsmallest(k, scores.items(), key=order)
+        entries = self.entries
+        # Usually the best few hundred hold k accepted documents: no need to test every scored one.
+        head = heapq.nsmallest(max(8 * k, 400), scores.items(), key=order)
+        found = [(doc_id, score) for doc_id, score in head if accept(entries[doc_id])][:k]
+        if len(found) == k or len(head) == len(scores):
+            return found
+        accepted = [(doc_id, score) for doc_id, score in scores.items() if accept(entries[doc_id])]
+        return heapq.nsmallest(k, accepted, key=order)
+
+    def matching(self, equal: dict[str, Any], accept: Callable[[Entry], bool]) -> list[str]:
+        """Ids of the accepted documents; `equal` (facet -> value, from SET_FACETS) narrows the scan first."""
+        sets = [self.facet_sets.get((facet, value), set()) for facet, value in equal.items() if facet in SET_FACETS]
+        candidates: Iterable[str] = min(sets, key=len) if sets else self.entries.keys()
+        entries = self.entries
+        return [doc_id for doc_id in candidates if accept(entries[doc_id])]
 
     def exact_matches(self, query: str) -> set[str]:
         """Documents whose name (or, for parts, an option's name) is exactly the query."""

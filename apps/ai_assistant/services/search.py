@@ -39,6 +39,8 @@ RRF_K = 60
 VECTOR_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 CANDIDATES = 50
+PREFETCH = 200  # unfiltered neighbours tried before a filtered vector query (see _filtered_query)
+MAX_QUERY_IDS = 5000  # the largest id list sent with a query instead of a `where` clause
 EXACT_BOOST = 1.0
 REFRESH_SECONDS = 0.5
 SNIPPET_CHARS = 240
@@ -250,7 +252,7 @@ def _vector_hits(query: str, filters: SearchFilters, snapshot: Snapshot, cache: 
         return []
     store = get_vector_store()
     try:
-        return store.query(snapshot.collection, vector, CANDIDATES, filters.where())
+        return _filtered_query(store, snapshot.collection, vector, filters, cache)
     except CollectionNotFound:
         # A rebuild switched collections and dropped the old one between our look at the pointer and now.
         with cache.lock:
@@ -260,6 +262,34 @@ def _vector_hits(query: str, filters: SearchFilters, snapshot: Snapshot, cache: 
         if (fresh.provider, fresh.model) != (snapshot.provider, snapshot.model):
             return []
         return store.query(fresh.collection, vector, CANDIDATES, filters.where())
+
+
+def _filtered_query(store, collection: str, vector: list[float], filters: SearchFilters, cache) -> list:
+    """The CANDIDATES nearest documents that pass the filters, by the cheapest exact route.
+
+    Chroma's `where` costs 12-28 ms on 10k documents whatever it matches (an unfiltered query: 2 ms). So:
+    1. take the PREFETCH nearest without a filter and filter them in memory: when CANDIDATES pass, they are
+       exactly the CANDIDATES nearest passing documents (the usual case for broad filters);
+    2. else (a selective filter) list the passing ids from the in-memory facets and restrict the query to
+       them (about 5 ms for a few hundred ids);
+    3. else (too many ids to send) let Chroma apply the `where` clause.
+    The filter is always applied before the top k is cut, so it can never starve the list.
+    """
+    where = filters.where()
+    if where is None:
+        return store.query(collection, vector, CANDIDATES)
+    nearest = store.query(collection, vector, PREFETCH)
+    accept = lambda entry: filters.accepts(entry.facets)  # noqa: E731
+    with cache.lock:
+        index = cache.index
+        passing = [(doc_id, d) for doc_id, d in nearest if (e := index.get(doc_id)) is not None and accept(e)]
+        if len(passing) >= CANDIDATES or len(nearest) < PREFETCH:
+            return passing[:CANDIDATES]  # the prefetch saw every document there is
+        equal = {"type": filters.type, "category_id": filters.category_id, "in_stock": filters.in_stock}
+        allowed = index.matching({k: v for k, v in equal.items() if v is not None}, accept)
+    if len(allowed) <= MAX_QUERY_IDS:
+        return store.query(collection, vector, CANDIDATES, ids=allowed)
+    return store.query(collection, vector, CANDIDATES, where)
 
 
 def _results(

@@ -62,8 +62,14 @@ class VectorStore(ABC):
 
     @abstractmethod
     def query(
-        self, collection: str, vector: Sequence[float], k: int, where: dict | None = None
-    ) -> list[tuple[str, float]]: ...
+        self,
+        collection: str,
+        vector: Sequence[float],
+        k: int,
+        where: dict | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """The k nearest, among documents matching `where` and (when given) among `ids` only."""
 
     @abstractmethod
     def count(self, collection: str) -> int: ...
@@ -214,12 +220,25 @@ class ChromaVectorStore(VectorStore):
             self._on_collection(collection, "delete", lambda c, chunk=chunk: c.delete(ids=chunk))
 
     def query(
-        self, collection: str, vector: Sequence[float], k: int, where: dict | None = None
+        self,
+        collection: str,
+        vector: Sequence[float],
+        k: int,
+        where: dict | None = None,
+        ids: Sequence[str] | None = None,
     ) -> list[tuple[str, float]]:
+        if ids is not None and not ids:
+            return []
         result = self._on_collection(
             collection,
             "query",
-            lambda c: c.query(query_embeddings=[list(vector)], n_results=k, where=where or None, include=["distances"]),
+            lambda c: c.query(
+                query_embeddings=[list(vector)],
+                n_results=k,
+                where=where or None,
+                ids=list(ids) if ids is not None else None,
+                include=["distances"],
+            ),
         )
         ids = result["ids"][0] if result.get("ids") else []
         distances = result["distances"][0] if result.get("distances") else []
