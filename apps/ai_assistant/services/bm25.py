@@ -187,7 +187,7 @@ class KeywordIndex:
         return [term for _, term in close[:3]]
 
     def _split_compound(self, word: str) -> list[str]:
-        """"rollerskate" -> ["roller", "skate"] when both halves are vocabulary words (else [])."""
+        """ "rollerskate" -> ["roller", "skate"] when both halves are vocabulary words (else [])."""
         for i in range(3, len(word) - 2):
             head, tail = word[:i], stem(word[i:])
             if head in self.postings and tail in self.postings:
