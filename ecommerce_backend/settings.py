@@ -224,6 +224,8 @@ else:
         "store_processed": False,
         # Exchange tables (remote control: inspect, ping); kombu's default is relative to the cwd.
         "control_folder": str(_broker_dir / "control"),
+        # The folder is polled: 0.2 s instead of 1 s keeps delivery and shutdown (Ctrl-C) quick.
+        "polling_interval": 0.2,
     }
     CELERY_RESULT_BACKEND = f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
 

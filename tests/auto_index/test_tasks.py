@@ -134,3 +134,11 @@ def test_beat_database_scheduler_loads_the_settings_schedule(transactional_db):
     assert (nightly.crontab.hour, nightly.crontab.minute) == ("3", "0")
     sweeper = PeriodicTask.objects.get(name="sweep-ai-index-outbox")
     assert sweeper.task == "ai_assistant.sweep_index_outbox" and sweeper.interval.every == 60
+
+
+def test_first_start_leaves_the_outbox_to_the_queued_first_build(db):
+    # bootstrap_shop loaded the demo catalog (outbox rows) and queued the first build: no double build
+    outbox.record_changes(["product:1", "category:1"])
+    scheduling.claim_rebuild("the-first-build")
+    assert outbox.flush_changes()["deferred"] is True
+    assert IndexChange.objects.filter(claimed_by="").count() == 2

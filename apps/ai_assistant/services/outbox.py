@@ -155,6 +155,12 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
     max_batches = max_batches or settings.AI_INDEX_FLUSH_MAX_BATCHES
     started = time.monotonic()
     totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
+    if _first_build_pending():
+        # Syncing now would build a whole first index beside the queued one (first start: the demo
+        # catalog's rows). The rows stay; after the build they cost a hash compare each (sweeper).
+        logger.info("No index yet and its first build is queued: leaving the outbox to after it")
+        totals["deferred"] = True
+        return totals
     service = None
     for _ in range(max_batches):
         claim = claim_changes(batch_size)
@@ -189,6 +195,14 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
             totals["sync"],
         )
     return totals
+
+
+def _first_build_pending() -> bool:
+    from apps.ai_assistant.models import IndexState
+    from apps.ai_assistant.services.scheduling import running_rebuild_id
+
+    active = IndexState.objects.filter(pk=1).values_list("active_collection", flat=True).first()
+    return not active and bool(running_rebuild_id())
 
 
 def sweep() -> dict:
