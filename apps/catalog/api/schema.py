@@ -26,7 +26,8 @@ CONFLICT = OpenApiResponse(
 
 def crud_schema(serializer, tag: str, *, list_description: str = ""):
     """extend_schema_view for a ModelViewSet: documents 400/401/403/404/409 where each action can answer them."""
-    write = {400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN}
+    # 409: the database refused the write after a concurrent change (api_exception_handler).
+    write = {400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 409: CONFLICT}
     return extend_schema_view(
         list=extend_schema(
             tags=[tag], description=list_description, responses={200: serializer, 400: BAD_REQUEST, 404: NOT_FOUND}
