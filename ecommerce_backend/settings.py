@@ -224,7 +224,7 @@ else:
         "store_processed": False,
         # Exchange tables (remote control: inspect, ping); kombu's default is relative to the cwd.
         "control_folder": str(_broker_dir / "control"),
-        # The folder is polled: 0.2 s instead of 1 s keeps delivery and shutdown (Ctrl-C) quick.
+        # The folder is polled: every 0.2 s instead of 1 s, so a queued task starts without a noticeable wait.
         "polling_interval": 0.2,
     }
     CELERY_RESULT_BACKEND = f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
