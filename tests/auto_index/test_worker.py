@@ -98,6 +98,7 @@ def test_a_burst_of_50_edits_runs_a_few_flushes_and_all_are_visible(index, worke
         final[product.pk] = f"marker{n:03d}x"
     for pk, word in final.items():
         wait_for(lambda pk=pk, word=word: found(index.service, word, f"product:{pk}"), VISIBLE_WITHIN, message=word)
+    settle()  # visible in search a moment before the flush logs its summary
     runs = worker.flush_runs()[flushes_before:]
     assert 1 <= len(runs) <= 5, runs  # debounced: not one flush per edit
     assert sum(changes for changes, _ in runs) == 50  # every edit's outbox row was flushed exactly once
