@@ -1,0 +1,687 @@
+"""Chaos run: random catalog writes through the HTTP API while workers, Redis and Chroma fail; then prove that
+no change was lost by comparing, document by document, the database with the index.
+
+    python -m bench.chaos                       # 5000 operations, 8 writers, 2 worker kills, 1 Redis restart,
+                                                # Chroma stopped for 10 s
+    python -m bench.chaos --ops 500 --worker-kills 1 --redis-restarts 0 --chroma-stop-seconds 0   # CI form
+
+Everything is real and private to the run: a fresh PostgreSQL database (dropped afterwards; the server of
+DATABASE_URL when it names one, else 127.0.0.1:5432), a redis-server of its own on a free port (never the
+machine's Redis), a Chroma server, TWO Celery worker processes on every queue, Celery beat (the production
+DatabaseScheduler; the sweeper runs every --sweep-interval seconds instead of every minute) and gunicorn.
+N writer threads send creates, edits and deletes as staff (products, options: price, stock, active, rules,
+price rules, categories, parts). During the run a worker is killed with SIGKILL (its whole process group, as
+an OOM kill does) and restarted, Redis is restarted with nothing persisted (every queued message and the
+debounce mark are lost), and the Chroma server is stopped for a while (same data directory and port).
+
+Then the run waits for quiet and calls `check_consistency()` (apps/ai_assistant/services/consistency.py):
+missing, stale and ghost documents in the ledger and in the vector store must all be 0. Embeddings are
+the `hashing` provider (deterministic, fast): embedding speed is not what this run measures.
+
+Faults are spread over the run by progress (a fault fires when its share of the operations is done). A kill
+waits up to 5 s for the worker to hold a task, so it usually lands on a flush. Convergence after a kill is
+bounded by AI_INDEX_CLAIM_TIMEOUT_SECONDS (the claimed outbox rows of the killed flush are freed by the
+sweeper after it): the run uses --claim-timeout 20 s; production's default is 300 s.
+
+Exit status 0 when missing = stale = ghosts = 0 and no request got a 5xx; `--json FILE` writes the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.stack import (  # noqa: E402 - after the sys.path line above
+    KeepAliveClient,
+    ManagedProcess,
+    RedisServer,
+    Stack,
+    celery_beat,
+    celery_worker,
+    gunicorn,
+    wait_http,
+    wait_until,
+    worker_ready,
+)
+from ecommerce_backend.devservers import ChromaServer, free_port  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(f"[chaos {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ops", type=int, default=5000, help="write operations in all (default 5000)")
+    parser.add_argument("--writers", type=int, default=8, help="concurrent writer threads (default 8)")
+    parser.add_argument("--worker-kills", type=int, default=2, help="kill -9 of a worker, then restart (default 2)")
+    parser.add_argument("--redis-restarts", type=int, default=1, help="restarts of the private Redis (default 1)")
+    parser.add_argument(
+        "--chroma-stop-seconds", type=float, default=10.0, help="Chroma down once for this long; 0: never"
+    )
+    parser.add_argument("--products", type=int, default=300, help="synthetic products to start from (default 300)")
+    parser.add_argument("--categories", type=int, default=4, help="synthetic categories (default 4)")
+    parser.add_argument("--seed", type=int, default=7, help="random seed of the catalog and the operations")
+    parser.add_argument("--debounce", type=float, default=2.0, help="AI_INDEX_DEBOUNCE_SECONDS (production: 2)")
+    parser.add_argument("--claim-timeout", type=float, default=20.0, help="AI_INDEX_CLAIM_TIMEOUT_SECONDS (prod 300)")
+    parser.add_argument("--sweep-interval", type=float, default=5.0, help="AI_INDEX_SWEEP_INTERVAL_SECONDS (prod 60)")
+    parser.add_argument(
+        "--converge-timeout", type=float, default=0, help="give up after this long (default: 4 x claim timeout + 120 s)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--keep-logs", action="store_true", help="keep the process logs even when the run passes")
+    args = parser.parse_args(argv)
+    if args.ops < 1 or args.writers < 1:
+        parser.error("--ops and --writers must be at least 1")
+    args.converge_timeout = args.converge_timeout or 4 * args.claim_timeout + 120
+    return args
+
+
+# --- the private world ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The run's stack (database, Redis, Chroma, environment) and the processes the faults act on."""
+
+    stack: Stack
+    web: ManagedProcess | None = None
+    web_port: int = 0
+    workers: list[ManagedProcess] = field(default_factory=list)
+    beat: ManagedProcess | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        return self.stack.env
+
+    @property
+    def redis(self) -> RedisServer:
+        assert self.stack.redis is not None
+        return self.stack.redis
+
+    @property
+    def chroma(self) -> ChromaServer:
+        assert self.stack.chroma is not None
+        return self.stack.chroma
+
+
+def start_world(args: argparse.Namespace) -> World:
+    """Database, Redis and Chroma of this run and the environment every process shares (see bench/stack.py)."""
+    stack = Stack.create(
+        "chaos",
+        {
+            "EMBEDDING_PROVIDER": "hashing",
+            "AI_INDEX_AUTO_UPDATE": "1",
+            "AI_INDEX_DEBOUNCE_SECONDS": str(args.debounce),
+            "AI_INDEX_CLAIM_TIMEOUT_SECONDS": str(args.claim_timeout),
+            "AI_INDEX_SWEEP_INTERVAL_SECONDS": str(args.sweep_interval),
+        },
+    )
+    return World(stack)
+
+
+def seed(args: argparse.Namespace) -> str:
+    """A synthetic catalog, its first index build, and a staff token for the writers."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from apps.ai_assistant.services.index_service import get_index_service
+    from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
+
+    generate_synthetic_catalog(products=args.products, seed=args.seed, categories=args.categories)
+    result = get_index_service().rebuild_index()
+    log(f"catalog: {args.products} products, first index build: {result['documents']} documents")
+    user = get_user_model().objects.create_user(username="chaos-staff", is_staff=True)
+    return Token.objects.create(user=user).key
+
+
+def start_processes(world: World) -> None:
+    stack, logs = world.stack, world.stack.run_dir
+    world.web_port = free_port()
+    world.web = stack.start(gunicorn(world.env, logs, world.web_port, workers=2, threads=4))
+    world.workers = [stack.start(celery_worker(world.env, logs, f"chaos{n}")) for n in (1, 2)]
+    world.beat = stack.start(celery_beat(world.env, logs))
+    wait_http(f"http://127.0.0.1:{world.web_port}/healthz", 90, world.web)
+    for worker in world.workers:
+        wait_until(lambda w=worker: worker_ready(w), 120, f"{worker.name} ready")
+    log(f"gunicorn on :{world.web_port}, workers {[w.pid for w in world.workers]}, beat {world.beat.pid}")
+
+
+# --- writers: random catalog operations through the HTTP API ----------------------------------------
+
+
+class Api:
+    """A keep-alive HTTP connection of one writer thread to gunicorn, as staff; returns the status."""
+
+    def __init__(self, port: int, token: str) -> None:
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        self.client = KeepAliveClient(port, headers)
+
+    def __call__(self, method: str, path: str, body: dict | None = None) -> int:
+        payload = json.dumps(body).encode() if body is not None else None
+        return self.client.request(method, path, payload)[0]
+
+
+def _pick(queryset, rng: random.Random):
+    """A random row id of `queryset` (values_list of pks), or None."""
+    ids = list(queryset)
+    return rng.choice(ids) if ids else None
+
+
+def _money(rng: random.Random) -> str:
+    return str(Decimal(rng.randint(100, 90000)) / 100)
+
+
+def _word(rng: random.Random) -> str:
+    return f"chaos{rng.randrange(16**6):06x}"
+
+
+class Operations:
+    """The random operations; each returns the HTTP status (targets are picked from the database)."""
+
+    def __init__(self) -> None:
+        from apps.catalog.models import IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
+        from apps.preconfigured_products.models import PreConfiguredProduct
+
+        self.Part, self.PartOption = Part, PartOption
+        self.Rule, self.PriceRule, self.Product = IncompatibilityRule, PriceAdjustmentRule, PreConfiguredProduct
+        # name -> (weight, method)
+        self.table = {
+            "product.create": (8, self.product_create),
+            "product.edit": (14, self.product_edit),
+            "product.options": (6, self.product_options),
+            "product.delete": (4, self.product_delete),
+            "option.price": (14, self.option_price),
+            "option.stock": (10, self.option_stock),
+            "option.active": (3, self.option_active),
+            "option.create": (4, self.option_create),
+            "option.delete": (3, self.option_delete),
+            "rule.create": (4, self.rule_create),
+            "rule.delete": (3, self.rule_delete),
+            "price_rule.create": (3, self.price_rule_create),
+            "price_rule.edit": (5, self.price_rule_edit),
+            "price_rule.delete": (2, self.price_rule_delete),
+            "category.edit": (3, self.category_edit),
+            "part.edit": (3, self.part_edit),
+        }
+        self.names = list(self.table)
+        self.weights = [self.table[name][0] for name in self.names]
+
+    def choose(self, rng: random.Random) -> str:
+        return rng.choices(self.names, self.weights)[0]
+
+    def run(self, name: str, api: Api, rng: random.Random) -> int | None:
+        return self.table[name][1](api, rng)
+
+    # products
+    def _configuration(self, product_id: int, rng: random.Random) -> tuple[int, list[int]] | None:
+        product = self.Product.objects.filter(pk=product_id).values_list("category_id", flat=True).first()
+        if product is None:
+            return None
+        chosen = list(
+            self.Product.options.through.objects.filter(product_id=product_id).values_list("option_id", "part_id")
+        )
+        options = [option for option, _ in chosen]
+        if chosen and rng.random() < 0.6:  # another option for one part
+            index = rng.randrange(len(chosen))
+            other = _pick(
+                self.PartOption.objects.filter(part_id=chosen[index][1], is_active=True).values_list("pk", flat=True),
+                rng,
+            )
+            if other:
+                options[index] = other
+        return product, options
+
+    def product_create(self, api: Api, rng: random.Random) -> int | None:
+        base = _pick(self.Product.objects.values_list("pk", flat=True), rng)
+        config = base and self._configuration(base, rng)
+        if not config:
+            return None
+        name = f"Chaos {_word(rng)}"
+        body = {
+            "category": config[0],
+            "name": name,
+            "description": f"Made by the chaos run {_word(rng)}",
+            "options": config[1],
+        }
+        return api("POST", "/api/products/", body)
+
+    def product_edit(self, api: Api, rng: random.Random) -> int | None:
+        pk = _pick(self.Product.objects.values_list("pk", flat=True), rng)
+        if pk is None:
+            return None
+        body = rng.choice(
+            [
+                {"description": f"Edited {_word(rng)} for the chaos run"},
+                {"name": f"Chaos {_word(rng)}"},
+                {"is_active": rng.random() < 0.8},
+            ]
+        )
+        return api("PATCH", f"/api/products/{pk}/", body)
+
+    def product_options(self, api: Api, rng: random.Random) -> int | None:
+        pk = _pick(self.Product.objects.values_list("pk", flat=True), rng)
+        config = pk and self._configuration(pk, rng)
+        return api("PATCH", f"/api/products/{pk}/", {"options": config[1]}) if config else None
+
+    def product_delete(self, api: Api, rng: random.Random) -> int | None:
+        pk = _pick(self.Product.objects.values_list("pk", flat=True), rng)
+        return api("DELETE", f"/api/products/{pk}/") if pk else None
+
+    # options
+    def _option(self, rng: random.Random) -> int | None:
+        return _pick(self.PartOption.objects.values_list("pk", flat=True), rng)
+
+    def option_price(self, api: Api, rng: random.Random) -> int | None:
+        pk = self._option(rng)
+        return api("PATCH", f"/api/part-options/{pk}/", {"default_price": _money(rng)}) if pk else None
+
+    def option_stock(self, api: Api, rng: random.Random) -> int | None:
+        pk = self._option(rng)
+        # Mostly back in stock: a catalog where everything is out of stock tests little.
+        return api("PATCH", f"/api/part-options/{pk}/", {"in_stock": rng.random() < 0.7}) if pk else None
+
+    def option_active(self, api: Api, rng: random.Random) -> int | None:
+        pk = self._option(rng)
+        return api("PATCH", f"/api/part-options/{pk}/", {"is_active": rng.random() < 0.75}) if pk else None
+
+    def option_create(self, api: Api, rng: random.Random) -> int | None:
+        part = _pick(self.Part.objects.values_list("pk", flat=True), rng)
+        if part is None:
+            return None
+        body = {"part": part, "name": _word(rng), "description": "added by the chaos run", "default_price": _money(rng)}
+        return api("POST", "/api/part-options/", body)
+
+    def option_delete(self, api: Api, rng: random.Random) -> int | None:
+        # Mostly options the run created (others are used by products: 409, which is a fine answer too).
+        created = self.PartOption.objects.filter(name__startswith="chaos").values_list("pk", flat=True)
+        pk = _pick(created, rng) if rng.random() < 0.8 else self._option(rng)
+        return api("DELETE", f"/api/part-options/{pk}/") if pk else None
+
+    # rules
+    def _two_options(self, rng: random.Random) -> tuple[int, int] | None:
+        a = (
+            self.PartOption.objects.filter(pk=self._option(rng))
+            .values_list("pk", "part_id", "part__category_id")
+            .first()
+        )
+        if a is None:
+            return None
+        b = _pick(
+            self.PartOption.objects.filter(part__category_id=a[2]).exclude(part_id=a[1]).values_list("pk", flat=True),
+            rng,
+        )
+        return (a[0], b) if b else None
+
+    def rule_create(self, api: Api, rng: random.Random) -> int | None:
+        pair = self._two_options(rng)
+        if pair is None:
+            return None
+        body = {"part_option": pair[0], "incompatible_with_option": pair[1], "message": f"Not together ({_word(rng)})."}
+        return api("POST", "/api/incompatibility-rules/", body)
+
+    def rule_delete(self, api: Api, rng: random.Random) -> int | None:
+        pk = _pick(self.Rule.objects.values_list("pk", flat=True), rng)
+        return api("DELETE", f"/api/incompatibility-rules/{pk}/") if pk else None
+
+    def price_rule_create(self, api: Api, rng: random.Random) -> int | None:
+        pair = self._two_options(rng)
+        if pair is None:
+            return None
+        body = {"affected_option": pair[0], "condition_options": [pair[1]], "adjusted_price": _money(rng)}
+        return api("POST", "/api/price-adjustment-rules/", body)
+
+    def price_rule_edit(self, api: Api, rng: random.Random) -> int | None:
+        pk = _pick(self.PriceRule.objects.values_list("pk", flat=True), rng)
+        return api("PATCH", f"/api/price-adjustment-rules/{pk}/", {"adjusted_price": _money(rng)}) if pk else None
+
+    def price_rule_delete(self, api: Api, rng: random.Random) -> int | None:
+        pk = _pick(self.PriceRule.objects.values_list("pk", flat=True), rng)
+        return api("DELETE", f"/api/price-adjustment-rules/{pk}/") if pk else None
+
+    # categories and parts
+    def category_edit(self, api: Api, rng: random.Random) -> int | None:
+        from apps.catalog.models import Category
+
+        pk = _pick(Category.objects.values_list("pk", flat=True), rng)
+        return api("PATCH", f"/api/categories/{pk}/", {"description": f"Described by {_word(rng)}"}) if pk else None
+
+    def part_edit(self, api: Api, rng: random.Random) -> int | None:
+        pk = _pick(self.Part.objects.values_list("pk", flat=True), rng)
+        return api("PATCH", f"/api/parts/{pk}/", {"description": f"Part note {_word(rng)}"}) if pk else None
+
+
+class Writers:
+    """N threads that share one budget of operations; counts answers per operation and status."""
+
+    def __init__(self, args: argparse.Namespace, port: int, token: str) -> None:
+        self.total = args.ops
+        self.threads = [
+            threading.Thread(target=self._run, args=(n, port, token, args.seed * 1000 + n), name=f"writer-{n}")
+            for n in range(args.writers)
+        ]
+        self.ops = Operations()
+        self.lock = threading.Lock()
+        self.issued = 0
+        self.done = 0
+        self.statuses: Counter[tuple[str, str]] = Counter()
+        self.errors: list[str] = []
+        self.server_errors: list[str] = []
+        self.started = self.finished = 0.0
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        for thread in self.threads:
+            thread.start()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join()
+        self.finished = time.monotonic()
+
+    def progress(self) -> float:
+        return self.done / self.total
+
+    def _next(self) -> bool:
+        with self.lock:
+            if self.issued >= self.total:
+                return False
+            self.issued += 1
+            return True
+
+    def _run(self, number: int, port: int, token: str, seed: int) -> None:
+        from django.db import connection
+
+        rng = random.Random(seed)
+        api = Api(port, token)
+        try:
+            while self._next():
+                name = self.ops.choose(rng)
+                try:
+                    status = self.ops.run(name, api, rng)
+                    outcome = "skipped" if status is None else f"{status // 100}xx"
+                    if status is not None and status >= 500:
+                        self.server_errors.append(f"{name} -> {status}")
+                except Exception as exc:  # a transport error is a finding too: count it, keep writing
+                    outcome = "error"
+                    self.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                with self.lock:
+                    self.statuses[(name, outcome)] += 1
+                    self.done += 1
+        finally:
+            connection.close()
+
+
+# --- faults ---------------------------------------------------------------------------------------------
+
+TASK_RECEIVED = re.compile(r"Task (ai_assistant\.\w+)\[([0-9a-f-]+)\] received")
+TASK_ENDED = re.compile(r"Task ai_assistant\.\w+\[([0-9a-f-]+)\] (?:succeeded|raised|retry)")
+
+
+def tasks_in_hand(worker: ManagedProcess) -> list[str]:
+    """Tasks this run of the worker received and has not finished (running, or waiting for their countdown)."""
+    text = worker.log_since_start()
+    ended = set(TASK_ENDED.findall(text))
+    return [name for name, task_id in TASK_RECEIVED.findall(text) if task_id not in ended]
+
+
+class Faults:
+    """Fires the faults at their share of the writers' progress, in a thread; keeps a timeline."""
+
+    def __init__(self, args: argparse.Namespace, world: World, writers: Writers, t0: float) -> None:
+        events = ["worker"] * args.worker_kills + ["redis"] * args.redis_restarts
+        if args.chroma_stop_seconds > 0:
+            events.insert(len(events) // 2, "chroma")
+        # Interleave the kinds: worker, redis, chroma, worker ... rather than all kills first.
+        order = sorted(range(len(events)), key=lambda i: (events[: i + 1].count(events[i]), i))
+        self.events = [events[i] for i in order]
+        self.args, self.world, self.writers, self.t0 = args, world, writers, t0
+        self.timeline: list[tuple[float, str]] = []
+        self.ended_at = t0
+        self.failures: list[str] = []
+        self.kills = 0
+        self.restarts: list[threading.Thread] = []
+        self.thread = threading.Thread(target=self._run, name="faults")
+
+    def note(self, text: str) -> None:
+        self.timeline.append((time.monotonic() - self.t0, text))
+        log(text)
+
+    def _run(self) -> None:
+        try:
+            for n, kind in enumerate(self.events, start=1):
+                share = n / (len(self.events) + 1)
+                while self.writers.progress() < share and any(t.is_alive() for t in self.writers.threads):
+                    time.sleep(0.05)
+                getattr(self, f"_{kind}")()
+            for restart in self.restarts:
+                restart.join()
+            self.ended_at = time.monotonic()
+        except Exception:
+            self.failures.append(traceback.format_exc())
+            log(f"fault thread failed:\n{self.failures[-1]}")
+
+    def _worker(self) -> None:
+        worker = self.world.workers[self.kills % len(self.world.workers)]
+        self.kills += 1
+        # Aim at a flush (running, or waiting for its countdown); after 5 s any moment will do.
+        deadline = time.monotonic() + 5
+        while "ai_assistant.flush_index_changes" not in tasks_in_hand(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        held = tasks_in_hand(worker)
+        worker.kill()
+        self.note(f"kill -9 {worker.name} (pid group {worker.pid}); tasks in hand: {', '.join(held) or 'none'}")
+        # Restarted in the background: the next fault does not wait for a worker to boot.
+        restart = threading.Thread(target=self._restart, args=(worker,), name=f"restart-{worker.name}")
+        restart.start()
+        self.restarts.append(restart)
+
+    def _restart(self, worker: ManagedProcess) -> None:
+        try:
+            time.sleep(1.0)
+            started = time.monotonic()
+            worker.start()
+            wait_until(lambda: worker_ready(worker), 120, f"{worker.name} ready after restart")
+            self.note(f"{worker.name} restarted, ready after {time.monotonic() - started:.1f} s")
+        except Exception:
+            self.failures.append(traceback.format_exc())
+
+    def _redis(self) -> None:
+        self.note("Redis stopped (nothing persisted: queued messages and the debounce mark are lost)")
+        self.world.redis.restart(down_seconds=1.0)
+        self.note("Redis up again (same port, empty)")
+
+    def _chroma(self) -> None:
+        seconds = self.args.chroma_stop_seconds
+        self.world.chroma.stop()
+        self.note(f"Chroma server stopped for {seconds:g} s")
+        time.sleep(seconds)
+        self.world.chroma.start()
+        self.note("Chroma server up again (same data directory and port)")
+
+
+# --- convergence and the report ---------------------------------------------------------------------------
+
+
+def wait_for_convergence(timeout: float) -> tuple[float | None, dict]:
+    """Poll check_consistency() until the outbox is empty and the index matches the database.
+
+    Returns the monotonic time it first held (None after `timeout`) and the last report."""
+    from django.db import close_old_connections
+
+    from apps.ai_assistant.exceptions import TransientIndexError
+    from apps.ai_assistant.services.consistency import check_consistency
+
+    started = time.monotonic()
+    report: dict = {}
+    while time.monotonic() - started < timeout:
+        close_old_connections()
+        try:
+            report = check_consistency()
+        except TransientIndexError as exc:
+            report = {"ok": False, "error": str(exc)}
+        except Exception as exc:
+            # Chroma's paged get can fail with "Error finding id" while a flush deletes ids: ask again.
+            report = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        if report.get("ok") and report.get("pending_changes") == 0:
+            return time.monotonic(), report
+        time.sleep(1.0)
+    return None, report
+
+
+WORKER_PATTERNS = {
+    "flushes that synced changes": r"Flushed \d+ outbox changes",
+    "task retries (transient errors)": r"Task ai_assistant\.\w+\[[0-9a-f-]+\] retry",
+    "stale claims released by the sweeper": r"Released \d+ stale outbox claims",
+    "sweeper flushes of leftovers": r"Sweeper found outbox rows",
+    "publish failures in web (outbox kept)": r"Cannot queue the index flush",
+}
+
+
+def log_counts(world: World) -> dict[str, int]:
+    texts = [w.log() for w in world.workers] + [world.web.log() if world.web else ""]
+    return {label: sum(len(re.findall(pattern, text)) for text in texts) for label, pattern in WORKER_PATTERNS.items()}
+
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(args, writers: Writers, faults: Faults, result: dict) -> str:
+    by_op: dict[str, Counter] = {}
+    for (name, outcome), number in writers.statuses.items():
+        by_op.setdefault(name, Counter())[outcome] += number
+    outcomes = ["2xx", "4xx", "5xx", "error", "skipped"]
+    op_rows = [[name, sum(c.values()), *(c[o] for o in outcomes)] for name, c in sorted(by_op.items())]
+    total = Counter()
+    for c in by_op.values():
+        total.update(c)
+    op_rows.append(["**all**", sum(total.values()), *(total[o] for o in outcomes)])
+    seconds = writers.finished - writers.started
+    consistency = result["consistency"]
+    parts = [
+        f"Chaos run: {args.ops} operations by {args.writers} writers through the HTTP API (gunicorn), 2 Celery "
+        f"workers, beat, a private Redis, PostgreSQL, Chroma server; EMBEDDING_PROVIDER=hashing (embedding speed "
+        f"is not what is tested); debounce {args.debounce:g} s, claim timeout {args.claim_timeout:g} s, sweep "
+        f"every {args.sweep_interval:g} s. Writes took {seconds:.1f} s ({args.ops / seconds:.0f} ops/s).",
+        "",
+        table(["operation", "sent", *outcomes], op_rows),
+        "",
+        table(["t (s)", "fault"], [[f"{t:.1f}", text] for t, text in faults.timeline] or [["-", "no faults"]]),
+        "",
+        table(
+            [
+                "documents (DB)",
+                "ledger",
+                "vectors",
+                "missing",
+                "stale",
+                "ghosts",
+                "outbox left",
+                "converged after faults end",
+                "after last write",
+            ],
+            [
+                [
+                    consistency.get("documents"),
+                    consistency.get("ledger"),
+                    consistency.get("vectors"),
+                    consistency.get("missing"),
+                    consistency.get("stale"),
+                    consistency.get("ghosts"),
+                    consistency.get("pending_changes"),
+                    _seconds(result["converged_after_faults_s"], faults.events),
+                    _seconds(result["converged_after_writes_s"], True),
+                ]
+            ],
+        ),  # fmt: skip
+        "",
+        table(["worker and web logs", "count"], [[k, v] for k, v in result["log_counts"].items()]),
+        "",
+        f"**{'PASS' if result['passed'] else 'FAIL'}**: missing = stale = ghosts = 0 and no 5xx "
+        f"(5xx: {len(writers.server_errors)}, transport errors: {len(writers.errors)}).",
+    ]
+    if consistency.get("examples"):
+        parts.append(f"\nExamples: {json.dumps(consistency['examples'])}")
+    return "\n".join(parts)
+
+
+def _seconds(value: float | None, applies: object) -> str:
+    if not applies:
+        return "-"
+    return "never (timeout)" if value is None else f"{value:.1f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    world = start_world(args)
+    passed = False
+    try:
+        token = seed(args)
+        start_processes(world)
+        t0 = time.monotonic()
+        writers = Writers(args, world.web_port, token)
+        faults = Faults(args, world, writers, t0)
+        writers.start()
+        faults.thread.start()
+        log(f"{args.writers} writers started; faults: {', '.join(faults.events) or 'none'}")
+        writers.join()
+        log(f"writes done: {writers.done} operations in {writers.finished - writers.started:.1f} s")
+        faults.thread.join()
+        converged_at, consistency = wait_for_convergence(args.converge_timeout)
+
+        def since(moment: float | None) -> float | None:
+            return None if converged_at is None or moment is None else round(converged_at - moment, 1)
+
+        result = {
+            "operations": args.ops,
+            "writers": args.writers,
+            "statuses": {f"{name} {outcome}": n for (name, outcome), n in sorted(writers.statuses.items())},
+            "server_errors": writers.server_errors,
+            "transport_errors": writers.errors[:20],
+            "faults": [{"t": round(t, 1), "event": text} for t, text in faults.timeline],
+            "fault_failures": faults.failures,
+            "consistency": consistency,
+            "converged_after_faults_s": since(faults.ended_at if faults.events else None),
+            "converged_after_writes_s": since(writers.finished),
+            "log_counts": log_counts(world),
+            "missing": consistency.get("missing"),
+            "stale": consistency.get("stale"),
+            "ghosts": consistency.get("ghosts"),
+        }
+        passed = (
+            converged_at is not None
+            and consistency.get("ok") is True
+            and (result["missing"], result["stale"], result["ghosts"]) == (0, 0, 0)
+            and not writers.server_errors
+            and not faults.failures
+        )
+        result["passed"] = passed
+        print(report(args, writers, faults, result), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2, default=str))
+        if not passed:
+            log("FAILED")
+        return 0 if passed else 1
+    finally:
+        world.stack.stop(keep=args.keep_logs or not passed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
