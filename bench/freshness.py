@@ -25,30 +25,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
 import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import bench_dir, markdown_table, percentile
+from bench.common import setup_environment as setup_environment_common
+
 WORKER_PROCESSES = 2
-CLEANUP: list[Path] = []  # files and folders of this run, removed at the end
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile (0 < pct <= 100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
-def markdown_table(headers: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -71,6 +57,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--slow-debounce", type=float, default=30.0, help="debounce of the comparison burst (original: 30 s); 0 skips"
     )
     parser.add_argument("--redis-db", type=int, default=13, help="Redis db number used only by this benchmark")
+    parser.add_argument("--redis-port", type=int, default=6379, help="port of the Redis on 127.0.0.1")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up waiting for an edit after this long, s")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -82,29 +69,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def setup_environment(args: argparse.Namespace):
-    """Environment of a private run, set BEFORE Django reads its settings; returns the Chroma server."""
-    from ecommerce_backend.devservers import ChromaServer
-
-    var = Path(os.environ.get("MARCUS_VAR_DIR", ROOT / "var")) / "bench"
-    var.mkdir(parents=True, exist_ok=True)
-    run = f"fresh{os.getpid()}"
-    os.environ.setdefault("EMBEDDING_PROVIDER", "local")
-    os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"
-    if not os.environ.get("DATABASE_URL"):
-        db_path = var / f"{run}.sqlite3"
-        os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-        CLEANUP.extend([db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")])
+    """A private run (bench.common): its own database, Chroma server and Redis db, signals on."""
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{args.redis_port}/{args.redis_db}"
     os.environ["AI_INDEX_DEBOUNCE_SECONDS"] = str(args.debounce)
-    chroma = ChromaServer(path=var / f"chroma-{run}").start()
-    CLEANUP.append(chroma.path)
-    os.environ["CHROMA_URL"] = chroma.url
-    os.environ["CHROMA_COLLECTION_PREFIX"] = run
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecommerce_backend.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    return chroma
+    return setup_environment_common("freshness", auto_index=True)
 
 
 def prepare_catalog(args: argparse.Namespace) -> list[int]:
@@ -115,7 +83,6 @@ def prepare_catalog(args: argparse.Namespace) -> list[int]:
     from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog, wipe_catalog
     from apps.preconfigured_products.models import PreConfiguredProduct
 
-    call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     wipe_catalog()
     generate_synthetic_catalog(products=args.products, seed=7)
@@ -273,7 +240,7 @@ def single_edits_table(latencies: list[float], timeouts: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    chroma = setup_environment(args)
+    setup_environment(args)
     worker = None
     try:
         from apps.ai_assistant.services.scheduling import clear_scheduled_mark
@@ -283,9 +250,9 @@ def main(argv: list[str] | None = None) -> int:
         purge_queues()
         clear_scheduled_mark()
         worker = start_worker(
-            env={"AI_INDEX_DEBOUNCE_SECONDS": str(args.debounce)},
+            env={"AI_INDEX_DEBOUNCE_SECONDS": str(args.debounce), "LOG_LEVEL": "INFO"},
             concurrency=WORKER_PROCESSES,
-            log_dir=Path(os.environ.get("MARCUS_VAR_DIR", ROOT / "var")) / "bench",
+            log_dir=bench_dir(),
         )
         rng = random.Random(42)
         from django.conf import settings
@@ -333,14 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         lost = sum(row[6] for row in rows) + timeouts
         return 1 if lost else 0
     finally:
-        if worker is not None:
+        if worker is not None:  # the database and the Chroma server go at exit (bench.common)
             worker.stop()
-        chroma.cleanup()
-        for path in CLEANUP:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
