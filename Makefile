@@ -26,7 +26,7 @@ $(STAMP): requirements.in requirements.lock
 
 run: install
 	$(PY) manage.py bootstrap_shop
-	$(VENV)/bin/honcho start -f Procfile
+	$(VENV)/bin/honcho start -f Procfile -t 15
 
 lint: install
 	$(VENV)/bin/ruff check .
