@@ -26,7 +26,7 @@ $(STAMP): requirements.in requirements.lock
 
 run: install
 	$(PY) manage.py bootstrap_shop
-	$(VENV)/bin/honcho start -f Procfile -t 15
+	$(VENV)/bin/honcho start -f Procfile
 
 lint: install
 	$(VENV)/bin/ruff check .
