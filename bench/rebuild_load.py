@@ -138,6 +138,31 @@ class Load:
                 self.samples.append(sample)
 
 
+def run_rebuild(env: dict[str, str]) -> tuple[subprocess.CompletedProcess, list[tuple[float, str]]]:
+    """`manage.py rebuild_ai_index` in its own process; its output lines with the moment each arrived."""
+    process = subprocess.Popen(
+        [PYTHON, "manage.py", "rebuild_ai_index"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    errors: list[str] = []
+    reader = threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)
+    reader.start()
+    lines = [(time.monotonic(), line) for line in process.stdout]
+    process.wait()
+    reader.join()
+    stdout = "".join(line for _, line in lines)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, "".join(errors)), lines
+
+
+def slow_window(samples: list[Sample], origin: float, threshold_ms: float = 500.0) -> str:
+    """Where the searches slower than `threshold_ms` were due, in seconds from `origin`."""
+    slow = [s for s in samples if s.latency * 1000 > threshold_ms]
+    if not slow:
+        return f"no search took more than {threshold_ms:g} ms"
+    first, last = min(s.due for s in slow) - origin, max(s.due for s in slow) - origin
+    return f"{len(slow)} searches took more than {threshold_ms:g} ms, due from {first:+.1f} s to {last:+.1f} s"
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
@@ -200,10 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(args.before)
         log("rebuild starts")
         rebuild_started = time.monotonic()
-        rebuild = subprocess.run(
-            [PYTHON, "manage.py", "rebuild_ai_index"], cwd=ROOT, env=stack.env, capture_output=True, text=True
-        )
+        rebuild, lines = run_rebuild(stack.env)
         rebuild_ended = time.monotonic()
+        # The first progress line of the re-sync phase comes right after the pointer switch.
+        switched_at = next((t for t, line in lines if line.strip().startswith("re-sync")), None)
         log(f"rebuild ended (exit {rebuild.returncode}) after {rebuild_ended - rebuild_started:.1f} s")
         time.sleep(args.after)
         load.finish()
@@ -239,6 +264,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(
                 f"\nThe rebuild failed (exit {rebuild.returncode}):\n{rebuild.stdout[-2000:]}\n{rebuild.stderr[-3000:]}"
+            )
+        if switched_at is not None:
+            print(
+                f"\nThe pointer switched {switched_at - rebuild_started:.1f} s into the rebuild; "
+                f"{slow_window(load.samples, switched_at)} (relative to the switch)."
             )
         print(f"\n**{'PASS' if passed else 'FAIL'}**: failed = empty = 0 during and outside the rebuild.")
         if args.json:
