@@ -76,7 +76,7 @@ def new_collection_name(provider: str, model: str) -> str:
 def claim_first_collection(target: Target) -> bool:
     """Make `target` the active collection if none is active; False when another process was first."""
     get_state()
-    return bool(
+    won = bool(
         IndexState.objects.filter(pk=1, active_collection="").update(
             active_collection=target.collection,
             embedding_provider=target.provider,
@@ -84,6 +84,9 @@ def claim_first_collection(target: Target) -> bool:
             ledger_version=F("ledger_version") + 1,
         )
     )
+    if won:
+        _search_sees_it()
+    return won
 
 
 def claim_building(target: Target) -> None:
@@ -124,6 +127,7 @@ def switch_active(target: Target) -> str:
             last_rebuild_at=timezone.now(),
             ledger_version=F("ledger_version") + 1,
         )
+    _search_sees_it()
     return previous
 
 
@@ -132,3 +136,11 @@ def mark_updated(collection: str) -> None:
     IndexState.objects.filter(pk=1, active_collection=collection).update(
         ledger_version=F("ledger_version") + 1, last_update_at=timezone.now()
     )
+    _search_sees_it()
+
+
+def _search_sees_it() -> None:
+    # Other processes notice the new version within REFRESH_SECONDS; this one must read its own write at once.
+    from apps.ai_assistant.services.search import mark_search_cache_stale
+
+    mark_search_cache_stale()
