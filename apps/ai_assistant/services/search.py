@@ -167,6 +167,11 @@ class KeywordIndexCache:
 _cache = KeywordIndexCache()
 
 
+def mark_search_cache_stale() -> None:
+    """This process just changed the ledger or the pointer: its next search re-reads them at once."""
+    _cache.checked_at = 0.0
+
+
 def reset_search_cache() -> None:
     """Forget this process's keyword index (tests that switch databases or collections)."""
     global _cache
