@@ -95,9 +95,9 @@ def _sentence(value: str) -> str:
 
 def _build_products(pks: list[int]) -> dict[int, Document]:
     products = list(
-        PreConfiguredProduct.objects.filter(pk__in=pks, is_active=True, category__is_active=True).select_related(
-            "category"
-        )
+        PreConfiguredProduct.objects.filter(pk__in=pks, is_active=True, category__is_active=True)
+        .select_related("category")
+        .only("id", "name", "description", "category_id", "category__id", "category__name")
     )
     quotes = product_quotes(products)
     docs = {}

@@ -20,6 +20,7 @@ from typing import Any
 K1 = 1.2
 B = 0.75
 FUZZY_WEIGHT = 0.7
+COMMON_FRACTION = 0.3  # a term in more documents than this only re-scores candidates (see search)
 NAME_WEIGHT = 2  # extra occurrences of the name's words (the text holds the name once already)
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
@@ -205,27 +206,65 @@ class KeywordIndex:
                 weights[term] = max(weights.get(term, 0.0), FUZZY_WEIGHT)
         return weights
 
-    def search(self, query: str, k: int, accept: Callable[[Entry], bool] | None = None) -> list[tuple[str, float]]:
-        """Top `k` (doc id, score) among accepted documents, best first."""
+    def search(
+        self,
+        query: str,
+        k: int,
+        accept: Callable[[Entry], bool] | None = None,
+        within: set[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Top `k` (doc id, score) among accepted documents, best first; `within` narrows the candidates first.
+
+        Terms found in more than COMMON_FRACTION of the documents ("price", "stock" in every product) only add
+        to documents a rarer query term already found, when those are at least k: they hardly move a ranking,
+        and walking their postings would cost more than everything else.
+        """
         n = len(self.entries)
         if not n:
             return []
         avg = self.total_length / n
-        scores: dict[str, float] = defaultdict(float)
+        entries = self.entries
+        terms = []
         for term, weight in self.query_terms(query).items():
             posting = self.postings.get(term)
-            if not posting:
+            if posting:
+                idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
+                terms.append((len(posting), term, weight * idf, posting))
+        terms.sort()
+        rare = [t for t in terms if t[0] <= COMMON_FRACTION * n] or terms[:1]
+        common = terms[len(rare) :]
+        scores: dict[str, float] = defaultdict(float)
+
+        def add(doc_id: str, tf: int, factor: float) -> None:
+            norm = K1 * (1 - B + B * entries[doc_id].length / avg)
+            scores[doc_id] += factor * tf * (K1 + 1) / (tf + norm)
+
+        for _, _, factor, posting in rare:
+            if within is not None and len(within) < len(posting):
+                for doc_id in within:
+                    if (tf := posting.get(doc_id)) is not None:
+                        add(doc_id, tf, factor)
+            else:
+                for doc_id, tf in posting.items():
+                    if within is None or doc_id in within:
+                        add(doc_id, tf, factor)
+        # Enough candidates already? Then common terms only re-score them; else they must find more.
+        found = (doc_id for doc_id in scores if accept is None or accept(entries[doc_id]))
+        enough = sum(1 for _ in zip(range(k), found, strict=False)) == k
+        for _, _, factor, posting in common:
+            if enough:
+                for doc_id in list(scores):
+                    if (tf := posting.get(doc_id)) is not None:
+                        add(doc_id, tf, factor)
                 continue
-            idf = math.log(1 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
-            entries = self.entries
             for doc_id, tf in posting.items():
-                length = entries[doc_id].length
-                scores[doc_id] += weight * idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+                if within is None or doc_id in within:
+                    add(doc_id, tf, factor)
+
         # Ties broken by id so that equal scores rank the same way on every call.
         order = lambda item: (-item[1], item[0])  # noqa: E731
         if accept is None:
             return heapq.nsmallest(k, scores.items(), key=order)
-        entries = self.entries
         # Usually the best few hundred hold k accepted documents: no need to test every scored one.
         head = heapq.nsmallest(max(8 * k, 400), scores.items(), key=order)
         found = [(doc_id, score) for doc_id, score in head if accept(entries[doc_id])][:k]
@@ -234,10 +273,15 @@ class KeywordIndex:
         accepted = [(doc_id, score) for doc_id, score in scores.items() if accept(entries[doc_id])]
         return heapq.nsmallest(k, accepted, key=order)
 
+    def narrowest(self, equal: dict[str, Any]) -> set[str] | None:
+        """The smallest set of documents with one of these facet values (None: no facet of SET_FACETS given)."""
+        sets = [self.facet_sets.get((facet, value), set()) for facet, value in equal.items() if facet in SET_FACETS]
+        return min(sets, key=len) if sets else None
+
     def matching(self, equal: dict[str, Any], accept: Callable[[Entry], bool]) -> list[str]:
         """Ids of the accepted documents; `equal` (facet -> value, from SET_FACETS) narrows the scan first."""
-        sets = [self.facet_sets.get((facet, value), set()) for facet, value in equal.items() if facet in SET_FACETS]
-        candidates: Iterable[str] = min(sets, key=len) if sets else self.entries.keys()
+        narrow = self.narrowest(equal)
+        candidates: Iterable[str] = narrow if narrow is not None else self.entries.keys()
         entries = self.entries
         return [doc_id for doc_id in candidates if accept(entries[doc_id])]
 

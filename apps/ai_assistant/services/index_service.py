@@ -106,7 +106,9 @@ class IndexService:
         for docs in iter_all_documents(self.batch_size):
             prebuilt = {doc.id: doc for doc in docs}
             seen.update(prebuilt)
-            counts = writer.sync(prebuilt.keys(), only=only, prebuilt=prebuilt).get(collection, Counts())
+            # Filling a rebuild's new collection (`only`) skips the re-read: its re-sync after the switch covers it.
+            counts = writer.sync(prebuilt.keys(), only=only, prebuilt=prebuilt, reread=only is None)
+            counts = counts.get(collection, Counts())
             totals += counts
             reporter(done=len(seen), embedded=totals.embedded)
         vanished = sorted(set(ledger_hashes_all(collection)) - seen)

@@ -172,9 +172,19 @@ class IndexWriter:
         return counts
 
     def sync(
-        self, doc_ids: Iterable[str], *, only: Target | None = None, prebuilt: dict[str, Document | None] | None = None
+        self,
+        doc_ids: Iterable[str],
+        *,
+        only: Target | None = None,
+        prebuilt: dict[str, Document | None] | None = None,
+        reread: bool = True,
     ) -> dict[str, Counts]:
-        """Sync `doc_ids` into `only`, or into every collection that should hold them; counts per collection."""
+        """Sync `doc_ids` into `only`, or into every collection that should hold them; counts per collection.
+
+        `reread=False` writes `prebuilt` as it is, without reading the rows again inside the lock: only for
+        a rebuild filling its new collection, whose re-sync after the switch corrects anything a concurrent
+        writer made newer meanwhile (vector and ledger still change together, so the hash compare sees it).
+        """
         ids = sorted(set(doc_ids))
         if not ids:
             return {}
@@ -189,7 +199,8 @@ class IndexWriter:
         result: dict[str, Counts] = {}
         with index_write_lock():
             # Re-read the rows inside the lock: a writer that waited must not write what it read before.
-            docs = build_documents(ids)
+            if reread or prebuilt is None:
+                docs = build_documents(ids)
             for target in self._targets_now(only):
                 try:
                     counts = self._write(target, docs)

@@ -89,6 +89,11 @@ class SearchFilters:
                 return False
         return self.in_stock is None or facets.get("in_stock") is self.in_stock
 
+    def equalities(self) -> dict[str, Any]:
+        """The equality filters, by facet name."""
+        equal = {"type": self.type, "category_id": self.category_id, "in_stock": self.in_stock}
+        return {facet: value for facet, value in equal.items() if value is not None}
+
     @property
     def empty(self) -> bool:
         return self.where() is None
@@ -231,7 +236,7 @@ def hybrid_search(
         exact: list[str] = []
         if mode != "vector":
             accept = None if filters.empty else (lambda entry: filters.accepts(entry.facets))
-            keyword_hits = index.search(query, CANDIDATES, accept)
+            keyword_hits = index.search(query, CANDIDATES, accept, within=index.narrowest(filters.equalities()))
             exact = sorted(doc_id for doc_id in index.exact_matches(query) if filters.accepts(index.get(doc_id).facets))
     vector_hits = _vector_hits(query, filters, snapshot, cache) if mode != "keyword" else []
 
@@ -290,8 +295,7 @@ def _filtered_query(store, collection: str, vector: list[float], filters: Search
         passing = [(doc_id, d) for doc_id, d in nearest if (e := index.get(doc_id)) is not None and accept(e)]
         if len(passing) >= CANDIDATES or len(nearest) < PREFETCH:
             return passing[:CANDIDATES]  # the prefetch saw every document there is
-        equal = {"type": filters.type, "category_id": filters.category_id, "in_stock": filters.in_stock}
-        allowed = index.matching({k: v for k, v in equal.items() if v is not None}, accept)
+        allowed = index.matching(filters.equalities(), accept)
     if len(allowed) <= MAX_QUERY_IDS:
         return store.query(collection, vector, CANDIDATES, ids=allowed)
     return store.query(collection, vector, CANDIDATES, where)
