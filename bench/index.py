@@ -14,11 +14,15 @@ For each size, on a fresh catalog (`generate_catalog --products N --seed S`) and
 5. search p50/p95 without and with filters (type, category, max price, in stock), query embedding
    included (10k target: p50 <= 30 ms, p95 <= 80 ms), after the keyword index is loaded;
 6. peak memory (RSS) of this process and of the Chroma server.
+
+The machine's 5-minute load average after the raw and the build phase is printed beside the ratio: on a
+shared machine a busy neighbour during one phase only skews it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -115,11 +119,13 @@ def run_size(size: int, args: argparse.Namespace, env) -> dict:
         for start in range(0, len(texts), 1024):
             provider.embed(texts[start : start + 1024])
     raw_tps = len(texts) / t_raw[0]
+    raw_load = os.getloadavg()[1]  # 5-minute load average: was the machine busy with something else?
     del texts
 
     log(f"[{size}] first build (raw: {raw_tps:.0f} texts/s)")
     first = service.build_index(progress=lambda e: log(f"  {e['message']}") if e["done"] % 5000 < 500 else None)
     build_tps = first["embedded"] / first["seconds"]
+    build_load = os.getloadavg()[1]
 
     log(f"[{size}] rebuild of the unchanged catalog")
     rebuild = service.rebuild_index()
@@ -158,6 +164,7 @@ def run_size(size: int, args: argparse.Namespace, env) -> dict:
         "first_embedded": first["embedded"],
         "build_tps": build_tps,
         "share": build_tps / raw_tps,
+        "load": f"{raw_load:.1f} / {build_load:.1f}",
         "rebuild_s": rebuild["seconds"],
         "rebuild_embedded": rebuild["embedded"],
         "speedup": first["seconds"] / rebuild["seconds"],
@@ -181,12 +188,14 @@ def main(argv: list[str] | None = None) -> int:
         markdown_table(
             [
                 "products", "documents", "raw embed texts/s", "first build s", "embedded", "build texts/s",
-                "build / raw", "rebuild s", "rebuild embedded", "first / rebuild", "1 edit p50 ms", "1 edit p95 ms",
+                "build / raw", "load avg raw / build", "rebuild s", "rebuild embedded", "first / rebuild",
+                "1 edit p50 ms", "1 edit p95 ms",
             ],
             [
                 [
                     r["size"], r["documents"], f"{r['raw_tps']:.0f}", f"{r['first_s']:.1f}", r["first_embedded"],
-                    f"{r['build_tps']:.0f}", f"{r['share']:.0%}", f"{r['rebuild_s']:.1f}", r["rebuild_embedded"],
+                    f"{r['build_tps']:.0f}", f"{r['share']:.0%}", r["load"], f"{r['rebuild_s']:.1f}",
+                    r["rebuild_embedded"],
                     f"{r['speedup']:.1f}x", f"{r['edit_p50']:.0f}", f"{r['edit_p95']:.0f}",
                 ]
                 for r in results
