@@ -77,7 +77,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--categories", type=int, default=4, help="synthetic categories (default 4)")
     parser.add_argument("--seed", type=int, default=7, help="random seed of the catalog and the operations")
     parser.add_argument("--debounce", type=float, default=2.0, help="AI_INDEX_DEBOUNCE_SECONDS (production: 2)")
-    parser.add_argument("--claim-timeout", type=float, default=20.0, help="AI_INDEX_CLAIM_TIMEOUT_SECONDS (prod 300)")
+    parser.add_argument("--claim-timeout", type=float, default=20.0, help="AI_INDEX_CLAIM_TIMEOUT_SECONDS (default 60)")
     parser.add_argument("--sweep-interval", type=float, default=5.0, help="AI_INDEX_SWEEP_INTERVAL_SECONDS (prod 60)")
     parser.add_argument(
         "--converge-timeout", type=float, default=0, help="give up after this long (default: 4 x claim timeout + 120 s)"

@@ -200,7 +200,7 @@ AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS = int(os.environ.get("AI_INDEX_REFRESH_MIN
 # Auto-indexing (apps/ai_assistant/services/outbox.py, scheduling.py; docs/celery.md).
 AI_INDEX_AUTO_UPDATE = env_bool("AI_INDEX_AUTO_UPDATE", True)
 AI_INDEX_SCHEDULE_TTL_SECONDS = float(os.environ.get("AI_INDEX_SCHEDULE_TTL_SECONDS", "60"))
-AI_INDEX_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("AI_INDEX_CLAIM_TIMEOUT_SECONDS", "300"))
+AI_INDEX_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("AI_INDEX_CLAIM_TIMEOUT_SECONDS", "60"))
 AI_INDEX_FLUSH_BATCH_SIZE = int(os.environ.get("AI_INDEX_FLUSH_BATCH_SIZE", "2000"))
 AI_INDEX_FLUSH_MAX_BATCHES = int(os.environ.get("AI_INDEX_FLUSH_MAX_BATCHES", "25"))
 AI_INDEX_SWEEP_INTERVAL_SECONDS = float(os.environ.get("AI_INDEX_SWEEP_INTERVAL_SECONDS", "60"))
