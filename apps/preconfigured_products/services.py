@@ -36,7 +36,12 @@ def check_configuration(category_id: int, option_ids: list[int]) -> None:
 
 def _set_options(product: PreConfiguredProduct, option_ids: list[int]) -> None:
     """Store one selection row per part, touching only the rows that change (each save sends its signals)."""
-    options = PartOption.objects.in_bulk(option_ids)
+    # Lock the chosen options until commit: an option deleted by a concurrent request after the configuration
+    # was checked must turn into a 400 here (or a 409 for the deleter), never a KeyError.
+    options = PartOption.objects.select_for_update().in_bulk(option_ids)
+    vanished = sorted(set(option_ids) - set(options))
+    if vanished:
+        raise ValidationError({"options": [f"Option {pk} no longer exists." for pk in vanished]})
     wanted = {options[option_id].part_id: options[option_id] for option_id in option_ids}
     for row in list(product.selections.all()):
         option = wanted.pop(row.part_id, None)

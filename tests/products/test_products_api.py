@@ -180,3 +180,30 @@ def test_delete_product(staff_client, bicycle_catalog):
     assert PreConfiguredProductOption.objects.count() == 0
     # With the product gone, its options may be deleted.
     assert staff_client.delete(f"/api/part-options/{bicycle_catalog.option('red').pk}/").status_code == 204
+
+
+def test_option_deleted_after_the_check_is_a_400_naming_options(bicycle_catalog, monkeypatch):
+    """Found by the chaos run: a DELETE committed between the configuration check and the write was a 500."""
+    import apps.preconfigured_products.services as services
+
+    o = bicycle_catalog.options
+    product = create_product(
+        category=bicycle_catalog.category,
+        name="Racer",
+        options=[o["diamond"], o["shiny"], o["road wheels"], o["black"], o["single-speed chain"]],
+    )
+    doomed = o["8-speed chain"]
+    check = services.check_configuration
+
+    def check_then_concurrent_delete(category_id, option_ids):
+        check(category_id, option_ids)
+        doomed.delete()  # what another request committed meanwhile
+
+    monkeypatch.setattr(services, "check_configuration", check_then_concurrent_delete)
+    new_options = [o["diamond"], o["shiny"], o["road wheels"], o["black"], doomed]
+    with pytest.raises(ValidationError) as raised:
+        update_product(product, options=new_options)
+    assert "options" in raised.value.message_dict
+    assert sorted(product.selections.values_list("option_id", flat=True)) == sorted(
+        opt.pk for opt in [o["diamond"], o["shiny"], o["road wheels"], o["black"], o["single-speed chain"]]
+    )
