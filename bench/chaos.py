@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import markdown_table as table  # noqa: E402
 from bench.stack import (  # noqa: E402 - after the sys.path line above
     KeepAliveClient,
     ManagedProcess,
@@ -555,12 +556,6 @@ WORKER_PATTERNS = {
 def log_counts(world: World) -> dict[str, int]:
     texts = [w.log() for w in world.workers] + [world.web.log() if world.web else ""]
     return {label: sum(len(re.findall(pattern, text)) for text in texts) for label, pattern in WORKER_PATTERNS.items()}
-
-
-def table(headers: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def report(args, writers: Writers, faults: Faults, result: dict) -> str:

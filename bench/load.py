@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import markdown_table as table  # noqa: E402
 from bench.stack import KeepAliveClient, Stack, gunicorn, wait_http  # noqa: E402
 from ecommerce_backend.devservers import free_port  # noqa: E402
 
@@ -120,12 +121,6 @@ def run_endpoint(port: int, concurrency: int, seconds: float, make_request) -> d
         "errors": sum(errors.values()),
         "error_kinds": errors,
     }
-
-
-def table(headers: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

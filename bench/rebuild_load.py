@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import markdown_table as table  # noqa: E402
 from bench.stack import PYTHON, KeepAliveClient, Stack, gunicorn, wait_http  # noqa: E402
 from ecommerce_backend.devservers import free_port  # noqa: E402
 
@@ -186,12 +187,6 @@ def summarize(samples: list[Sample]) -> dict:
         "server_p50_ms": round(percentile(server, 50), 1),
         "server_p99_ms": round(percentile(server, 99), 1),
     }
-
-
-def table(headers: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
