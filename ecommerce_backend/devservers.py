@@ -19,6 +19,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen | None, timeout: float = 10.0) -> None:
+    """Terminate a child process, and kill it if it has not exited within `timeout` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def chroma_binary() -> str:
     """The `chroma` command of this virtualenv (the chromadb package ships it)."""
     candidate = Path(sys.executable).parent / "chroma"
@@ -75,13 +87,7 @@ class ChromaServer:
 
     def stop(self) -> None:
         """Stop the server (its data stays, so start() again brings the same collections back)."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         self.process = None
 
     def cleanup(self) -> None:
