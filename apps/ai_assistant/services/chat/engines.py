@@ -344,11 +344,15 @@ class BuiltinEngine(AnswerEngine):
         return Answer(text, sources=q["sources"], context=new_context)
 
     # -- single options and parts -------------------------------------------------------------
-    def _answer_option_price(self, p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
+    def _named_option(self, p: ParsedMessage, vocab: Vocabulary) -> tuple:
+        """The first option the message names, its part's options (current prices, stock), its own entry, its label."""
         opt = vocab.options[p.option_ids[0]]
         data = tools.list_part_options(opt.category_id, opt.part_id, vocab=vocab)
         info = next(o for o in data["options"] if o["id"] == opt.id)
-        label = self._label(vocab, opt)
+        return opt, data, info, self._label(vocab, opt)
+
+    def _answer_option_price(self, p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
+        opt, data, info, label = self._named_option(p, vocab)
         text = f"{label} {'cost' if label.endswith('s') else 'costs'} {_m(info['price'])}"
         if info["price_rules"]:
             text += " on its own; " + "; ".join(
@@ -361,10 +365,7 @@ class BuiltinEngine(AnswerEngine):
         return Answer(text, sources=data["sources"], context=new_context)
 
     def _answer_option_stock(self, p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
-        opt = vocab.options[p.option_ids[0]]
-        data = tools.list_part_options(opt.category_id, opt.part_id, vocab=vocab)
-        info = next(o for o in data["options"] if o["id"] == opt.id)
-        label = self._label(vocab, opt)
+        opt, data, info, label = self._named_option(p, vocab)
         if info["in_stock"]:
             text = f"Yes, {label} is in stock ({_m(info['price'])})."
         else:
