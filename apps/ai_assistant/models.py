@@ -90,6 +90,11 @@ class IndexState(models.Model):
 
     class Meta:
         verbose_name = "index state"
+        # Reading the index state (admin panel, API status and task status) is view_indexstate; these queue work.
+        permissions = [
+            ("rebuild_index", "Can rebuild the AI index"),
+            ("update_index", "Can sync pending changes to the AI index now"),
+        ]
 
     def __str__(self) -> str:
         return self.active_collection or "(no collection)"
