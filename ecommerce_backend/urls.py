@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/ai-assistant/", include("apps.ai_assistant.api.urls")),
 ]
 
+handler400 = "ecommerce_backend.errors.bad_request"
 handler404 = "ecommerce_backend.errors.not_found"
 handler500 = "ecommerce_backend.errors.server_error"
