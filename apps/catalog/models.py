@@ -13,7 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
+from apps.catalog.fields import MoneyField
 
 
 class TimeStamped(models.Model):
@@ -65,7 +65,7 @@ class PartOption(TimeStamped):
     part = models.ForeignKey(Part, on_delete=models.CASCADE, related_name="options")
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
-    default_price = models.DecimalField(**MONEY, default=Decimal("0.00"), validators=[MinValueValidator(0)])
+    default_price = MoneyField(default=Decimal("0.00"), validators=[MinValueValidator(0)])
     in_stock = models.BooleanField(default=True, help_text="Off means temporarily out of stock.")
     is_active = models.BooleanField(default=True)
 
@@ -119,7 +119,7 @@ class PriceAdjustmentRule(TimeStamped):
 
     affected_option = models.ForeignKey(PartOption, on_delete=models.CASCADE, related_name="price_rules")
     condition_options = models.ManyToManyField(PartOption, related_name="conditioned_price_rules")
-    adjusted_price = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    adjusted_price = MoneyField(validators=[MinValueValidator(0)])
     description = models.CharField(max_length=255, blank=True)
 
     class Meta:

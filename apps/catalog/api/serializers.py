@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from rest_framework import serializers
 
+from apps.catalog.fields import without_negative_zero
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.catalog.services.catalog import save_price_rule, unique_slug
 
@@ -23,6 +26,9 @@ class MoneyField(serializers.DecimalField):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("coerce_to_string", True)
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> Decimal:
+        return without_negative_zero(super().to_internal_value(data))
 
 
 class TotalField(MoneyField):
