@@ -155,7 +155,8 @@ else:
 REST_FRAMEWORK = {
     # A JSON API (DESIGN section 4): form bodies follow other rules (a missing boolean is false, an empty
     # field is null), which the schema cannot describe. The token endpoint keeps DRF's own parsers.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE, a JSON 413 past it) and depth (a 400): apps/catalog/api/parsers.py.
+    "DEFAULT_PARSER_CLASSES": ["apps.catalog.api.parsers.BoundedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
