@@ -17,7 +17,7 @@ from django.conf import settings
 
 from apps.ai_assistant.models import ChatSession
 
-from . import tools
+from . import tool_runner, tools
 from .parser import STOP_WORDS, OptionInfo, ParsedMessage, Vocabulary, parse, tokens_of
 
 logger = logging.getLogger(__name__)
@@ -547,7 +547,7 @@ class OpenAIEngine(AnswerEngine):
                 }
             )
             for call in calls:
-                result = tools.run_tool(call.function.name, call.function.arguments, vocab=vocab)
+                result = tool_runner.run_tool(call.function.name, call.function.arguments, vocab=vocab)
                 product_ids += [int(i) for i in result.pop("products", []) or []]
                 sources += result.pop("sources", []) or []
                 messages.append(

@@ -8,7 +8,6 @@ None of these functions writes anything.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -547,48 +546,3 @@ TOOL_SCHEMAS: list[dict] = [
         },
     },
 ]
-
-
-def run_tool(name: str, arguments: str | dict | None, vocab: Vocabulary | None = None) -> dict:
-    """Run a tool by name with JSON arguments from a model; errors come back as data, never raised."""
-    try:
-        args = json.loads(arguments) if isinstance(arguments, str) and arguments.strip() else (arguments or {})
-        if not isinstance(args, dict):
-            raise ToolError("arguments must be a JSON object")
-        vocab = vocab or Vocabulary.load()
-        if name == "search_catalog":
-            filters = {k: args.get(k) for k in ("category", "type", "min_price", "max_price", "in_stock", "limit")}
-            return search_catalog(str(args.get("query") or ""), filters, vocab=vocab)
-        if name == "find_products":
-            return find_products(
-                category=args.get("category"),
-                options=_str_list(args.get("options")),
-                min_price=args.get("min_price"),
-                max_price=args.get("max_price"),
-                in_stock=args.get("in_stock"),
-                sort=args.get("sort"),
-                limit=_int(args.get("limit"), 10),
-                vocab=vocab,
-            )
-        if name == "quote_configuration":
-            return quote_configuration(args.get("category"), _str_list(args.get("options")), vocab=vocab)
-        if name == "list_part_options":
-            return list_part_options(args.get("category"), args.get("part"), vocab=vocab)
-        return {"error": f"unknown tool {name[:40]!r}"}
-    except (ToolError, ValueError, TypeError) as exc:
-        return {"error": str(exc)[:300]}
-
-
-def _str_list(value: Any) -> list:
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [v for v in value if isinstance(v, str | int) and not isinstance(v, bool)]
-    return [value] if isinstance(value, str | int) and not isinstance(value, bool) else []
-
-
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
