@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "chaos": ([], ["--ops", "500", "--worker-kills", "1", "--redis-restarts", "0", "--chroma-stop-seconds", "0"]),
     "rebuild_load": ([], ["--products", "1000", "--before", "10", "--after", "10"]),
     "load": ([], ["--seconds", "5", "--products", "200"]),
+    "attack": ([], ["--brute-seconds", "15"]),
 }
 
 
