@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -64,7 +65,14 @@ class IndexStateAdmin(ReadOnlyAdmin):
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
-        return super().changelist_view(request, {**(extra_context or {}), "index_status": self._status()})
+        context = {
+            **(extra_context or {}),
+            "index_status": self._status(),
+            # The panel offers only the buttons the user may press; the views check again.
+            "can_rebuild_index": request.user.has_perm("ai_assistant.rebuild_index"),
+            "can_update_index": request.user.has_perm("ai_assistant.update_index"),
+        }
+        return super().changelist_view(request, context)
 
     def _status(self) -> dict:
         status: dict = {}
@@ -79,7 +87,12 @@ class IndexStateAdmin(ReadOnlyAdmin):
         status["rebuild_task_id"] = scheduling.running_rebuild_id()
         return status
 
-    def _queue(self, request: HttpRequest, what: str, trigger) -> HttpResponseRedirect | HttpResponseNotAllowed:
+    def _queue(
+        self, request: HttpRequest, what: str, permission: str, trigger
+    ) -> HttpResponseRedirect | HttpResponseNotAllowed:
+        # admin_view only checks is_staff: the action's own permission is checked here.
+        if not request.user.has_perm(f"ai_assistant.{permission}"):
+            raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         try:
@@ -96,10 +109,12 @@ class IndexStateAdmin(ReadOnlyAdmin):
             task_id, queued = scheduling.trigger_rebuild()
             return f"Rebuild queued (task {task_id})." if queued else f"A rebuild is already running (task {task_id})."
 
-        return self._queue(request, "rebuild", trigger)
+        return self._queue(request, "rebuild", "rebuild_index", trigger)
 
     def update_view(self, request: HttpRequest):
-        return self._queue(request, "update", lambda: f"Update queued (task {scheduling.trigger_update()}).")
+        return self._queue(
+            request, "update", "update_index", lambda: f"Update queued (task {scheduling.trigger_update()})."
+        )
 
 
 # -- Chat history of the shopping assistant ------------------------------------------------------

@@ -149,12 +149,12 @@ class PartOptionAdmin(admin.ModelAdmin):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset.select_related("part__category"), may_have_duplicates
 
-    @admin.action(description="Mark selected options temporarily out of stock")
+    @admin.action(description="Mark selected options temporarily out of stock", permissions=["change"])
     def mark_out_of_stock(self, request: HttpRequest, queryset: QuerySet[PartOption]) -> None:
         changed = set_options_stock(queryset.values_list("pk", flat=True), in_stock=False)
         self.message_user(request, f"{changed} option(s) marked out of stock.", messages.SUCCESS)
 
-    @admin.action(description="Mark selected options back in stock")
+    @admin.action(description="Mark selected options back in stock", permissions=["change"])
     def mark_in_stock(self, request: HttpRequest, queryset: QuerySet[PartOption]) -> None:
         changed = set_options_stock(queryset.values_list("pk", flat=True), in_stock=True)
         self.message_user(request, f"{changed} option(s) marked in stock.", messages.SUCCESS)

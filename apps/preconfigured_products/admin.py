@@ -20,15 +20,24 @@ from apps.preconfigured_products.services import check_configuration, update_pro
 
 
 class ProductOptionFormSet(BaseInlineFormSet):
+    # Set by ProductOptionInline.get_formset for a user who may see the configuration but not change it.
+    read_only = False
+
     def clean(self) -> None:
         super().clean()
         self.chosen_option_ids: list[int] = []
         if any(self.errors):
             return
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if data.get("option") and not data.get("DELETE"):
-                self.chosen_option_ids.append(data["option"].pk)
+        if self.read_only:
+            # A view-only inline posts nothing (nor deletions): the stored configuration stays, still checked
+            # against the category, which the product form may have changed.
+            stored = PreConfiguredProductOption.objects.filter(product_id=self.instance.pk)
+            self.chosen_option_ids = list(stored.values_list("option_id", flat=True))
+        else:
+            for form in self.forms:
+                data = getattr(form, "cleaned_data", None) or {}
+                if data.get("option") and not data.get("DELETE"):
+                    self.chosen_option_ids.append(data["option"].pk)
         if self.instance.category_id is None:
             return  # the product form reports the missing category
         try:
@@ -47,6 +56,11 @@ class ProductOptionInline(admin.TabularInline):
 
     def get_extra(self, request: HttpRequest, obj: PreConfiguredProduct | None = None, **kwargs) -> int:
         return 0 if obj is not None else 5
+
+    def get_formset(self, request: HttpRequest, obj: PreConfiguredProduct | None = None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.read_only = not self.has_change_permission(request, obj)
+        return formset
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).select_related("option__part", "part")
