@@ -141,12 +141,14 @@ def seed(args: argparse.Namespace) -> str:
     from rest_framework.authtoken.models import Token
 
     from apps.ai_assistant.services.index_service import get_index_service
+    from apps.catalog.api.permissions import shop_permissions
     from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
 
     generate_synthetic_catalog(products=args.products, seed=args.seed, categories=args.categories)
     result = get_index_service().rebuild_index()
     log(f"catalog: {args.products} products, first index build: {result['documents']} documents")
     user = get_user_model().objects.create_user(username="chaos-staff", is_staff=True)
+    user.user_permissions.set(shop_permissions())  # API writes need the model permissions, not just is_staff
     return Token.objects.create(user=user).key
 
 

@@ -21,6 +21,7 @@ from django.db import close_old_connections
 from django.test.utils import override_settings
 from rest_framework.authtoken.models import Token
 
+from apps.catalog.api.permissions import shop_permissions
 from bench.stack import RedisServer
 from tests.fixtures.api import build_bicycle_catalog
 from tests.fixtures.chroma import reset_index_caches
@@ -106,4 +107,5 @@ def fuzz_env(fuzz_world, db) -> Iterator[None]:
 @pytest.fixture
 def staff_headers(fuzz_env, django_user_model) -> dict[str, str]:
     user = django_user_model.objects.create_user(username=f"fuzz-{uuid.uuid4().hex[:8]}", is_staff=True)
+    user.user_permissions.set(shop_permissions())  # writes need the model permissions, not just is_staff
     return {"Authorization": f"Token {Token.objects.create(user=user).key}"}

@@ -25,7 +25,7 @@ from apps.ai_assistant.api.index_serializers import (
 )
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.services import outbox, scheduling
-from apps.catalog.api.permissions import IsStaff
+from apps.catalog.api.permissions import staff_with_permissions
 from apps.catalog.api.schema import BAD_REQUEST, FORBIDDEN, UNAUTHORIZED, DetailSerializer
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def _unavailable(what: str, exc: Exception) -> Response:
 
 
 class IndexStatusView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [staff_with_permissions("ai_assistant.view_indexstate")]
 
     @extend_schema(
         tags=["ai-assistant index"],
@@ -68,7 +68,7 @@ class IndexStatusView(APIView):
 
 
 class IndexRebuildView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [staff_with_permissions("ai_assistant.rebuild_index")]
 
     @extend_schema(
         tags=["ai-assistant index"],
@@ -89,7 +89,7 @@ class IndexRebuildView(APIView):
 
 
 class IndexUpdateView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [staff_with_permissions("ai_assistant.update_index")]
 
     @extend_schema(
         tags=["ai-assistant index"],
@@ -108,7 +108,7 @@ class IndexUpdateView(APIView):
 
 
 class TaskStatusView(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [staff_with_permissions("ai_assistant.view_indexstate")]
 
     @extend_schema(
         tags=["ai-assistant index"],

@@ -9,15 +9,15 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS
 
 from apps.catalog.api.filters import FILTER_BACKENDS
-from apps.catalog.api.permissions import IsStaffOrReadOnly
+from apps.catalog.api.permissions import StaffModelPermissionsOrReadOnly
 
 
 class PublicReadsAutoSchema(AutoSchema):
-    """Documents that reads of IsStaffOrReadOnly views need no credentials (drf-spectacular only knows DRF's own)."""
+    """Documents that reads of public-read views need no credentials (drf-spectacular only knows DRF's own)."""
 
     def get_auth(self) -> list:
         auths = super().get_auth()
-        public = any(isinstance(p, IsStaffOrReadOnly) for p in self.view.get_permissions())
+        public = any(isinstance(p, StaffModelPermissionsOrReadOnly) for p in self.view.get_permissions())
         if public and self.method in SAFE_METHODS and {} not in auths:
             auths.append({})
         return auths
