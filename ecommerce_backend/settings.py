@@ -206,6 +206,10 @@ AI_INDEX_FLUSH_BATCH_SIZE = int(os.environ.get("AI_INDEX_FLUSH_BATCH_SIZE", "200
 AI_INDEX_FLUSH_MAX_BATCHES = int(os.environ.get("AI_INDEX_FLUSH_MAX_BATCHES", "25"))
 AI_INDEX_SWEEP_INTERVAL_SECONDS = float(os.environ.get("AI_INDEX_SWEEP_INTERVAL_SECONDS", "60"))
 AI_INDEX_SWEEP_GRACE_SECONDS = float(os.environ.get("AI_INDEX_SWEEP_GRACE_SECONDS", "5"))
+# Chat sessions: the longest search query a session carries to follow-ups; retention (services/retention.py).
+AI_CHAT_CONTEXT_MAX_CHARS = int(os.environ.get("AI_CHAT_CONTEXT_MAX_CHARS", "300"))
+AI_CHAT_RETENTION_DAYS = int(os.environ.get("AI_CHAT_RETENTION_DAYS", "30"))
+AI_EMBEDDING_CACHE_DAYS = int(os.environ.get("AI_EMBEDDING_CACHE_DAYS", "30"))
 
 # --- Celery (names as in the original setup guide) -----------------------------------------
 if REDIS_URL:
@@ -264,6 +268,7 @@ CELERY_TASK_ROUTES = {
     "ai_assistant.update_index": {"queue": "ai_light"},
     "ai_assistant.flush_index_changes": {"queue": "ai_light"},
     "ai_assistant.sweep_index_outbox": {"queue": "ai_light"},
+    "ai_assistant.prune_retained_data": {"queue": "ai_light"},
 }
 CELERY_BEAT_SCHEDULER = os.environ.get("CELERY_BEAT_SCHEDULER", "django_celery_beat.schedulers:DatabaseScheduler")
 CELERY_BEAT_SCHEDULE = {
@@ -274,6 +279,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-ai-index-outbox": {
         "task": "ai_assistant.sweep_index_outbox",
         "schedule": AI_INDEX_SWEEP_INTERVAL_SECONDS,
+    },
+    "prune-ai-retained-data-daily": {
+        "task": "ai_assistant.prune_retained_data",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -101,10 +102,27 @@ class IndexState(models.Model):
 
 
 class ChatSession(models.Model):
+    """A conversation; only whoever started it (owner, or client_key for an anonymous browser) continues it."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # retention deletes by it
     context = models.JSONField(default=dict, blank=True, help_text="Filters carried to follow-up questions.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # a customer's conversations go with the customer
+        related_name="chat_sessions",
+        help_text="The signed-in user who started the chat; empty for an anonymous client.",
+    )
+    client_key = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="sha256 of the anonymous browser's session key (the key itself would let a reader be that "
+        "browser); empty when a user owns the chat.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]

@@ -12,10 +12,23 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.ai_assistant.api.chat_serializers import ChatRequestSerializer, ChatResponseSerializer
-from apps.ai_assistant.services.chat.service import UnknownSession, chat
+from apps.ai_assistant.services.chat.service import ChatOwner, UnknownSession, chat
 from apps.catalog.api.schema import BAD_REQUEST
 
 TOO_MANY = OpenApiResponse(description="Too many messages from this client; the Retry-After header says when to retry.")
+# Marks a browser session as a chat client: a session with data gets its cookie set and kept.
+SESSION_MARK = "ai_chat"
+
+
+def requester(request: Request) -> ChatOwner:
+    """Who sends this message: the authenticated user, else this browser's Django session (made if needed)."""
+    if request.user and request.user.is_authenticated:
+        return ChatOwner.for_user(request.user.pk)
+    session = request.session
+    session.setdefault(SESSION_MARK, True)  # loads it: an expired key is replaced by none
+    if session.session_key is None:
+        session.save()  # the key now; SessionMiddleware sends it as the cookie
+    return ChatOwner.for_browser(session.session_key)
 
 
 class ChatRateThrottle(ScopedRateThrottle):
@@ -38,7 +51,11 @@ class ChatView(APIView):
         description=(
             "Ask the shopping assistant. Answers come from the live catalog: product cards, prices and "
             "compatibilities are computed from the database and the configurator. Send the returned session_id "
-            "with the next message to ask a follow-up."
+            "with the next message to ask a follow-up. A session belongs to whoever started it: the signed-in user "
+            "(token or session), or for an anonymous client the browser session of the cookie this endpoint sets. "
+            "A session_id of another client starts a new session (its session_id is returned), so a follow-up "
+            "needs the same credentials or the same cookie. The carried search words are capped "
+            "(AI_CHAT_CONTEXT_MAX_CHARS) and sessions idle for AI_CHAT_RETENTION_DAYS are deleted."
         ),
         examples=[
             OpenApiExample("A first question", value={"message": "show me mountain bikes under 900"},
@@ -49,7 +66,8 @@ class ChatView(APIView):
         serializer = ChatRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            result = chat(serializer.validated_data["message"], serializer.validated_data.get("session_id"))
+            result = chat(serializer.validated_data["message"], serializer.validated_data.get("session_id"),
+                          owner=requester(request))
         except UnknownSession:
             # Deleted between validation and use.
             return Response({"session_id": ["Unknown chat session; omit session_id to start a new one."]},

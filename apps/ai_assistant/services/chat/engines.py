@@ -18,6 +18,7 @@ from django.conf import settings
 from apps.ai_assistant.models import ChatSession
 
 from . import tool_runner, tools
+from .context import cap_query
 from .parser import STOP_WORDS, OptionInfo, ParsedMessage, Vocabulary, parse, tokens_of
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ class BuiltinEngine(AnswerEngine):
             min_price, max_price, sort = p.min_price, p.max_price, p.sort
             in_stock = True if (p.asks_stock and not p.asks_out_of_stock) else None
             query = p.free_text
+        # Follow-ups add their words to the query: bounded, or each one made the answer and the search longer.
+        query = cap_query(query)
         option_ids = [i for i in option_ids if i in vocab.options]
         if category_id is None and option_ids:
             category_id = vocab.options[option_ids[0]].category_id

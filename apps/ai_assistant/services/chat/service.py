@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from apps.ai_assistant.models import ChatMessage, ChatSession
 
+from .context import bound_context
 from .engines import Answer, AnswerEngine, BuiltinEngine, OpenAIEngine
 
 logger = logging.getLogger(__name__)
@@ -21,6 +25,37 @@ APOLOGY = "Sorry, I can't answer that right now. Please try again in a moment, o
 
 class UnknownSession(LookupError):
     """The session id names no chat session."""
+
+
+@dataclass(frozen=True)
+class ChatOwner:
+    """Who asks: a signed-in user, an anonymous browser (a hash of its session key), or neither.
+
+    Neither (the default) is a caller inside the project (bench, shell): it continues only sessions that
+    belong to no one, which no API client can start.
+    """
+
+    user_id: int | None = None
+    client_key: str = ""
+
+    @classmethod
+    def for_user(cls, user_id: int) -> ChatOwner:
+        return cls(user_id=user_id)
+
+    @classmethod
+    def for_browser(cls, session_key: str) -> ChatOwner:
+        """An anonymous client, known by its Django session key; only a hash of it is stored."""
+        return cls(client_key=hashlib.sha256(session_key.encode()).hexdigest())
+
+    def owns(self, session: ChatSession) -> bool:
+        if self.user_id is not None:
+            return session.owner_id == self.user_id
+        return session.owner_id is None and hmac.compare_digest(session.client_key, self.client_key)
+
+
+def short_id(session_id: uuid.UUID | str) -> str:
+    """The first 8 characters of a session id: enough to follow a session in the log, useless as its key."""
+    return str(session_id)[:8]
 
 
 def get_engine() -> AnswerEngine:
@@ -34,20 +69,29 @@ def _apology(exc: Exception) -> Answer:
     return Answer(APOLOGY, engine="error")
 
 
-def chat(message: str, session_id: uuid.UUID | str | None = None) -> dict:
-    """Answer `message` in the session `session_id` (a new session when None).
-
-    Returns {session_id, answer, products, sources, engine}. The model engine falls back to the built-in
-    engine when it fails or times out. Only lengths and ids are logged, never the customer's words.
-    """
-    started = time.monotonic()
-    if session_id is None:
-        session = ChatSession.objects.create()
-    else:
+def _session_for(session_id: uuid.UUID | str | None, owner: ChatOwner) -> ChatSession:
+    """The session to continue, or a new one of `owner` when `session_id` is None or someone else's."""
+    if session_id is not None:
         try:
             session = ChatSession.objects.get(id=session_id)
         except (ChatSession.DoesNotExist, ValueError) as exc:
-            raise UnknownSession(str(session_id)) from exc
+            raise UnknownSession(short_id(session_id)) from exc
+        if owner.owns(session):
+            return session
+        # Another client's id: a fresh session, so its context and history never reach this client.
+        logger.info("assistant: session=%s belongs to another client; starting a new one", short_id(session.id))
+    return ChatSession.objects.create(owner_id=owner.user_id, client_key=owner.client_key)
+
+
+def chat(message: str, session_id: uuid.UUID | str | None = None, owner: ChatOwner | None = None) -> dict:
+    """Answer `message` in the session `session_id` (a new session when None or not `owner`'s).
+
+    Returns {session_id, answer, products, sources, engine}; the session_id differs from the one given when
+    a new session was started. The model engine falls back to the built-in engine when it fails or times
+    out. Only lengths and id prefixes are logged, never the customer's words.
+    """
+    started = time.monotonic()
+    session = _session_for(session_id, owner or ChatOwner())
 
     engine = get_engine()
     try:
@@ -77,16 +121,16 @@ def chat(message: str, session_id: uuid.UUID | str | None = None) -> dict:
                 engine=answer.engine,
             )
             if answer.context is not None:
-                session.context = answer.context
+                session.context = bound_context(answer.context)
             session.save(update_fields=["context", "updated_at"])
     except DatabaseError as exc:
         if not ChatSession.objects.filter(id=session.id).exists():
-            raise UnknownSession(str(session.id)) from exc  # deleted (e.g. in the admin) while answering
+            raise UnknownSession(short_id(session.id)) from exc  # deleted (e.g. in the admin) while answering
         raise
 
     logger.info(
         "assistant: session=%s engine=%s message_chars=%d products=%d sources=%d took_ms=%d",
-        session.id, answer.engine, len(message), len(answer.products), len(answer.sources),
+        short_id(session.id), answer.engine, len(message), len(answer.products), len(answer.sources),
         (time.monotonic() - started) * 1000,
     )
     return {
