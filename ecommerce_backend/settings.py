@@ -30,6 +30,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_non_negative_int(name: str, default: int) -> int:
+    """Read an integer >= 0 from the environment; a bad value stops the start with a clear message."""
+    raw = os.environ.get(name, str(default)).strip()
+    if not (raw.isascii() and raw.isdigit()):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} must be an integer >= 0, not {raw!r}")
+    return int(raw)
+
+
 def _secret_key() -> str:
     # Without DJANGO_SECRET_KEY a random key is made once and kept under var/, so sessions
     # and tokens survive restarts of `make run` and no secret is ever in the repository.
@@ -51,7 +61,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ecommerce_backend.apps.ShopAdminConfig",  # django.contrib.admin, login throttled (admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,7 +162,17 @@ else:
     }
 
 # --- REST framework ------------------------------------------------------------------------
+# Reverse proxies in front of the app: the throttles key on the address the n-th proxy from the right saw in
+# X-Forwarded-For. 0 (no proxy) ignores that header, which any client can forge.
+NUM_PROXIES = env_non_negative_int("NUM_PROXIES", 0)
+# Login attempts (POST /api/auth/token/, /admin/login/) per client address, and the lockout after failures
+# for one username or address (ecommerce_backend/throttling.py, lockout.py).
+AUTH_THROTTLE = os.environ.get("AUTH_THROTTLE", "10/min")
+AUTH_LOCKOUT_FAILURES = max(1, env_non_negative_int("AUTH_LOCKOUT_FAILURES", 5))
+AUTH_LOCKOUT_SECONDS = max(1, env_non_negative_int("AUTH_LOCKOUT_SECONDS", 300))
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": NUM_PROXIES,
     # A JSON API (DESIGN section 4): form bodies follow other rules (a missing boolean is false, an empty
     # field is null), which the schema cannot describe. The token endpoint keeps DRF's own parsers.
     # Bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE, a JSON 413 past it) and depth (a 400): apps/catalog/api/parsers.py.
@@ -260,7 +280,13 @@ if REDIS_URL:
         "socket_connect_timeout": 2,
         "socket_timeout": 10,
     }
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 2 * 3600,
+        # Celery retries a result backend that is down 20 times a second apart; a web request queueing a task
+        # (it subscribes to the result) must fail within a second instead (a 503, not a 500 after 19 s).
+        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "ai_assistant.rebuild_index": {"queue": "ai_heavy"},

@@ -7,13 +7,12 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.ai_assistant.api.chat_serializers import ChatRequestSerializer, ChatResponseSerializer
 from apps.ai_assistant.services.chat.service import ChatOwner, UnknownSession, chat
 from apps.catalog.api.schema import BAD_REQUEST
+from ecommerce_backend.throttling import ChatRateThrottle
 
 TOO_MANY = OpenApiResponse(description="Too many messages from this client; the Retry-After header says when to retry.")
 # Marks a browser session as a chat client: a session with data gets its cookie set and kept.
@@ -29,14 +28,6 @@ def requester(request: Request) -> ChatOwner:
     if session.session_key is None:
         session.save()  # the key now; SessionMiddleware sends it as the cookie
     return ChatOwner.for_browser(session.session_key)
-
-
-class ChatRateThrottle(ScopedRateThrottle):
-    """ScopedRateThrottle that reads the rates when a request comes, not when the class was imported."""
-
-    @property
-    def THROTTLE_RATES(self) -> dict:  # the name DRF looks up
-        return api_settings.DEFAULT_THROTTLE_RATES
 
 
 class ChatView(APIView):

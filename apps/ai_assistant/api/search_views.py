@@ -11,8 +11,6 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.ai_assistant.api.search_serializers import SearchQuerySerializer, SearchResponseSerializer
@@ -20,16 +18,9 @@ from apps.ai_assistant.documents import DOC_TYPES
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.services.index_service import get_index_service
 from apps.catalog.api.schema import BAD_REQUEST, DetailSerializer
+from ecommerce_backend.throttling import SearchRateThrottle
 
 logger = logging.getLogger(__name__)
-
-
-class SearchRateThrottle(ScopedRateThrottle):
-    """ScopedRateThrottle reading the rates per request (settings overrides in tests take effect)."""
-
-    @property
-    def THROTTLE_RATES(self) -> dict:  # the name DRF looks up
-        return api_settings.DEFAULT_THROTTLE_RATES
 
 
 PARAMETERS = [
