@@ -25,6 +25,7 @@ from apps.ai_assistant.api.index_serializers import (
 )
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.services import outbox, scheduling
+from apps.catalog.api.exceptions import UNAVAILABLE as UNAVAILABLE_DETAIL
 from apps.catalog.api.permissions import staff_with_permissions
 from apps.catalog.api.schema import BAD_REQUEST, FORBIDDEN, UNAUTHORIZED, DetailSerializer
 
@@ -36,8 +37,9 @@ STAFF_ONLY = {401: UNAUTHORIZED, 403: FORBIDDEN}
 
 
 def _unavailable(what: str, exc: Exception) -> Response:
-    logger.warning("%s unreachable: %s", what, exc)
-    return Response({"detail": f"{what} is unreachable; try again later."}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    # The log names the part and its error; the client learns only that it may retry.
+    logger.warning("%s unreachable: %s: %s", what, type(exc).__name__, exc)
+    return Response({"detail": UNAVAILABLE_DETAIL}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 
 class IndexStatusView(APIView):

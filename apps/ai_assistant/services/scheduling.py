@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+import kombu.exceptions
+import redis.exceptions
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError
@@ -25,6 +27,20 @@ logger = logging.getLogger(__name__)
 SCHEDULED_KEY = "ai_index:flush_scheduled"
 # Publishing must not hold a web request for long when the broker is down: two quick retries.
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+_CONNECTION_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+def _publish(task, **options):
+    """`task.apply_async` with the publish retries bounded; a broker or result backend that is down raises
+    kombu's OperationalError within about a second."""
+    try:
+        return task.apply_async(retry=True, retry_policy=PUBLISH_RETRY_POLICY, **options)
+    except RuntimeError as exc:
+        # Publishing subscribes to the task's result; when the result backend cannot be reached Celery gives up
+        # with a bare RuntimeError ("must be restarted") caused by the connection error: an outage all the same.
+        if isinstance(exc.__cause__, _CONNECTION_ERRORS):
+            raise kombu.exceptions.OperationalError(f"result backend unreachable: {exc.__cause__}") from exc
+        raise
 
 
 def schedule_index_update(countdown: float | None = None) -> bool:
@@ -40,7 +56,7 @@ def schedule_index_update(countdown: float | None = None) -> bool:
     except Exception as exc:  # the cache is down: enqueue anyway, an extra flush is harmless
         logger.warning("Cannot mark the index flush as scheduled (%s); enqueueing without the mark", exc)
     try:
-        flush_index_changes.apply_async(countdown=delay, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+        _publish(flush_index_changes, countdown=delay)
     except Exception as exc:  # broker down: the outbox keeps the change, the sweeper flushes it later
         logger.warning(
             "Cannot queue the index flush (%s: %s); the sweeper will pick the changes up", type(exc).__name__, exc
@@ -120,18 +136,20 @@ def finish_rebuild(task_id: str) -> None:
 
 
 def trigger_rebuild() -> tuple[str, bool]:
-    """Queue a rebuild unless one is queued or running: (task id, queued by this call)."""
+    """Queue a rebuild unless one is queued or running: (task id, queued by this call). Raises kombu's
+    OperationalError quickly when the broker is down."""
     from apps.ai_assistant.tasks import rebuild_ai_index
 
-    result = rebuild_ai_index.delay()
+    result = _publish(rebuild_ai_index)
     return result.id, not getattr(result, "already_running", False)
 
 
 def trigger_update() -> str:
-    """Queue a flush of everything pending now (no debounce); returns its task id."""
+    """Queue a flush of everything pending now (no debounce); returns its task id. Raises kombu's
+    OperationalError quickly when the broker is down."""
     from apps.ai_assistant.tasks import update_ai_index
 
-    return update_ai_index.delay().id
+    return _publish(update_ai_index).id
 
 
 # --- bookkeeping of the scheduled refresh and of errors ------------------------------------
