@@ -8,6 +8,8 @@
   index (build_index), skipped when one ran within AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS.
 - `sweep_index_outbox` (ai_assistant.sweep_index_outbox, ai_light): every minute, free stale claims and
   flush leftovers.
+- `prune_retained_data` (ai_assistant.prune_retained_data, ai_light): daily, delete old chat sessions and
+  unused embedding-cache rows (services/retention.py).
 
 Every task is idempotent (it re-reads the database; a document is only re-embedded when its text
 changed), so acks_late redelivery is safe. Only transient errors (vector store / embedding provider
@@ -31,7 +33,7 @@ from celery.result import AsyncResult
 from celery.signals import worker_process_init
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.services import outbox, scheduling
+from apps.ai_assistant.services import outbox, retention, scheduling
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +166,12 @@ def scheduled_index_refresh(self, force: bool = False) -> dict:
 def sweep_index_outbox(self) -> dict:
     """Release stale outbox claims and flush changes that no scheduled flush picked up."""
     return _jsonable(outbox.sweep())
+
+
+@shared_task(name="ai_assistant.prune_retained_data")
+def prune_retained_data() -> dict:
+    """Daily retention: chat sessions past AI_CHAT_RETENTION_DAYS, unused embeddings past AI_EMBEDDING_CACHE_DAYS."""
+    return retention.prune_retained_data()
 
 
 @worker_process_init.connect
