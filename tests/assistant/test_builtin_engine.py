@@ -1,6 +1,6 @@
 """The built-in engine on the demo catalog: compatibility, configuration prices, stock, price limits, follow-ups.
 
-Every expected number here is worked out by hand from the demo catalog (apps/catalog/services/demo_catalog.py),
+Every expected number here is worked out by hand from the demo catalog (apps/catalog/demo/demo_catalog.json),
 not read back from the code under test.
 """
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import copy
+import json
+import shutil
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
-from apps.catalog.services import demo_catalog
-from apps.catalog.services.demo_catalog import DEMO_CATALOG, DemoCatalogError, validate_demo_catalog
+from apps.catalog.services import demo_data
+from apps.catalog.services.demo_catalog import (
+    DemoCatalogError,
+    load_demo_catalog,
+    read_demo_catalog,
+    validate_demo_catalog,
+)
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 
 pytestmark = pytest.mark.django_db
@@ -156,19 +163,106 @@ def test_every_demo_product_is_a_valid_configuration():
     assert len(set(PreConfiguredProduct.objects.values_list("description", flat=True))) == 30
 
 
-def test_invalid_demo_data_fails_loudly_and_writes_nothing(monkeypatch):
-    broken = copy.deepcopy(DEMO_CATALOG)
-    bikes = broken[0]
+def _copy_of_the_data_file(tmp_path: Path) -> tuple[Path, dict]:
+    copy = tmp_path / "demo_catalog.json"
+    shutil.copyfile(demo_data.DEMO_CATALOG_FILE, copy)
+    return copy, json.loads(copy.read_text(encoding="utf-8"))
+
+
+def _write(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def test_invalid_demo_data_fails_loudly_and_writes_nothing(tmp_path, monkeypatch):
+    path, data = _copy_of_the_data_file(tmp_path)
+    bikes = data["categories"][0]
     bikes["products"][0]["options"] = ["Diamond", "Matte", "Mountain wheels", "Black", "Shiny"]
+    _write(path, data)
     with pytest.raises(DemoCatalogError) as excinfo:
-        validate_demo_catalog(broken)
+        validate_demo_catalog(read_demo_catalog(path))
     message = str(excinfo.value)
     assert "Fat Tire Explorer" in message
     assert "more than one option for ['Frame finish']" in message
     assert "no option for required parts ['Chain']" in message
     assert "incompatible options Mountain wheels ✗ Diamond" in message
 
-    monkeypatch.setattr(demo_catalog, "DEMO_CATALOG", broken)
+    monkeypatch.setattr(demo_data, "DEMO_CATALOG_FILE", path)
     with pytest.raises(CommandError, match="Fat Tire Explorer"):
         call_command("seed_demo", stdout=StringIO())
     assert Category.objects.count() == 0
+
+
+def test_the_shipped_data_file_is_valid():
+    catalog = read_demo_catalog()
+    validate_demo_catalog(catalog)
+    assert [c["slug"] for c in catalog] == ["bicycles", "skis", "surfboards", "roller-skates"]
+    matte = next(o for o in catalog[0]["parts"][1]["options"] if o["name"] == "Matte")
+    assert matte == {"name": "Matte", "price": Decimal("40.00"), "description": matte["description"], "in_stock": True}
+
+
+def test_the_loader_reads_the_data_file(tmp_path, monkeypatch):
+    """A value changed in (a copy of) the data file is what seed_demo writes, and only that row changes."""
+    _seed()
+    path, data = _copy_of_the_data_file(tmp_path)
+    matte = next(o for o in data["categories"][0]["parts"][1]["options"] if o["name"] == "Matte")
+    matte["price"] = "42.50"
+    data["categories"][0]["products"][0]["description"] += " Now with a new sentence."
+    _write(path, data)
+
+    counts = load_demo_catalog(path)
+    assert (counts["created"], counts["updated"]) == (0, 2)
+    assert PartOption.objects.get(name="Matte").default_price == Decimal("42.50")
+    assert PreConfiguredProduct.objects.get(name="Fat Tire Explorer").description.endswith("a new sentence.")
+
+    monkeypatch.setattr(demo_data, "DEMO_CATALOG_FILE", path)
+    assert "0 rows created, 0 updated" in _seed()
+    monkeypatch.undo()
+    assert "0 rows created, 2 updated" in _seed()
+    assert PartOption.objects.get(name="Matte").default_price == Decimal("40.00")
+
+
+@pytest.mark.parametrize(
+    "break_it, says",
+    [
+        (
+            lambda d: d["categories"][0]["parts"][1]["options"][0].update(price=40.0),
+            "categories[0] ('Bicycles') / parts[1] ('Frame finish') / options[0] ('Matte'): "
+            "'price' must be a decimal string such as \"40.00\", got 40.0",
+        ),
+        (
+            lambda d: d["categories"][2]["products"][3].pop("description"),
+            "categories[2] ('Surfboards') / products[3] (",
+        ),
+        (
+            lambda d: d["categories"][1]["parts"][0]["options"][1].update(in_stok=False),
+            "categories[1] ('Skis') / parts[0] ('Ski type') / options[1] (",
+        ),
+        (
+            lambda d: d["categories"][0]["incompatibilities"].__setitem__(2, ["Fat bike wheels", "Red"]),
+            'categories[0] (\'Bicycles\') / incompatibilities[2]: must be an object, got ["Fat bike wheels", "Red"]',
+        ),
+        (lambda d: d.update(categories={}), "the file: 'categories' must be a list, got {}"),
+    ],
+)
+def test_a_malformed_entry_is_named_in_the_error(tmp_path, monkeypatch, break_it, says):
+    path, data = _copy_of_the_data_file(tmp_path)
+    break_it(data)
+    _write(path, data)
+    with pytest.raises(DemoCatalogError) as excinfo:
+        read_demo_catalog(path)
+    assert str(path) in str(excinfo.value)
+    assert says in str(excinfo.value)
+
+    monkeypatch.setattr(demo_data, "DEMO_CATALOG_FILE", path)
+    with pytest.raises(CommandError, match="Invalid demo catalog file"):
+        call_command("seed_demo", stdout=StringIO())
+    assert Category.objects.count() == 0
+
+
+def test_a_broken_json_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "demo_catalog.json"
+    path.write_text('{"categories": [', encoding="utf-8")
+    with pytest.raises(DemoCatalogError, match=r"is not valid JSON: .*line 1 column 17"):
+        load_demo_catalog(path)
+    with pytest.raises(DemoCatalogError, match="Cannot read the demo catalog"):
+        load_demo_catalog(tmp_path / "missing.json")
