@@ -132,3 +132,6 @@ def test_a_successful_login_forgets_earlier_failures_of_its_username(api_client,
     for _ in range(2):
         _token(api_client, user.username, "typo", new_address())
     assert _token(api_client, user.username, PASSWORD, new_address()).status_code == 200
+    for _ in range(3):  # three in a row do lock it
+        _token(api_client, user.username, "typo", new_address())
+    _assert_locked_out(_token(api_client, user.username, PASSWORD, new_address()), 60)
