@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from apps.catalog.models import Category, Part, PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct
+
+from .prices import parse_price_limits
 
 # Product names are matched only while the catalog is small enough to hold them in memory per message;
 # in a larger catalog the search index finds products by name instead.
@@ -48,30 +50,6 @@ _STOP_TEXT = (
 )
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
-_NUM = r"(?:€|\$|£|eur\s|usd\s)?\s*(\d+(?:\.\d{1,2})?)\s*(k\b)?\s*(?:€|\$|£|eur(?:os?)?\b|usd\b|dollars?\b)?"
-_BETWEEN_RES = [
-    re.compile(rf"\bbetween\s+{_NUM}\s*(?:and|to|-)\s*{_NUM}"),
-    re.compile(rf"\bfrom\s+{_NUM}\s*(?:to|-|until|till)\s*{_NUM}"),
-]
-_MAX_RES = [
-    re.compile(
-        rf"(?:\bunder|\bbelow|\bless than|\bcheaper than|\blower than|\bmax(?:imum)?|\bat most|\bup to|"
-        rf"\bno more than|\bnot more than|\bwithin|\bbudget(?: of| is)?|<=?|\bbeneath|\bnot over|\bnot above)"
-        rf"\s*(?:of\s+)?{_NUM}"
-    ),
-    re.compile(rf"{_NUM}\s*(?:or less|or under|or below|max(?:imum)?\b|tops\b|at most)"),
-]
-_MIN_RES = [
-    re.compile(
-        rf"(?:\bover|\babove|\bmore than|\bat least|\bmin(?:imum)?|\bstarting (?:at|from)|\bfrom|"
-        rf"\bgreater than|>=?|\bpricier than|\bmore expensive than)\s*(?:of\s+)?{_NUM}"
-    ),
-    re.compile(rf"{_NUM}\s*(?:or more|or above|or over|and up\b|plus\b)"),
-]
-_CHEAPEST_RE = re.compile(
-    r"\b(cheapest|least expensive|lowest price[sd]?|lowest-priced|most affordable|least costly|cheapest one)\b"
-)
-_PRICIEST_RE = re.compile(r"\b(most expensive|priciest|highest price[sd]?|top of the range|most costly)\b")
 _OUT_OF_STOCK_RE = re.compile(
     r"\b(out of stock|sold out|unavailable|not available|not in stock|run out|ran out|backorder)"
 )
@@ -106,6 +84,32 @@ def normalize(text: str) -> str:
     text = re.sub(r"(?<=\d)[,’'](?=\d{3}\b)", "", text)
     text = re.sub(r"\bthru\b", "through", text)
     return text.replace("colour", "color").replace("&", " and ")
+
+
+def _without_brackets(name: str) -> str:
+    """`name` with each "(...)" replaced by a space, as re.sub(r"\\([^)]*\\)", " ", name) would do.
+
+    Written out because that pattern is quadratic on a name of many "(" and no ")": each "(" scans to the end.
+    """
+    parts: list[str] = []
+    position = 0
+    while (start := name.find("(", position)) != -1 and (end := name.find(")", start)) != -1:
+        parts.append(name[position:start])
+        parts.append(" ")
+        position = end + 1
+    parts.append(name[position:])
+    return "".join(parts)
+
+
+def _as_id(value: object) -> int | None:
+    """`value` as a primary key when it is one (an int, or up to 19 decimal digits), else None (a name)."""
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    # int() of thousands of digits is slow and refused beyond 4,300; no key has more than 19 digits.
+    return int(value) if value.isdecimal() and len(value) <= 19 else None
 
 
 def stem(token: str) -> str:
@@ -259,7 +263,7 @@ class Vocabulary:
         for opt in self.options.values():
             self._add("option", opt.id, opt.name)
             # "Indoor wheels (95A)" is also "indoor wheels" and "indoor".
-            plain = re.sub(r"\([^)]*\)", " ", opt.name)
+            plain = _without_brackets(opt.name)
             toks = tokens_of(plain)
             if plain.strip() != opt.name.strip():
                 self._add("option", opt.id, plain)
@@ -279,16 +283,16 @@ class Vocabulary:
         """A category by id, name, slug or everyday name ("bikes")."""
         if value is None or value == "":
             return None
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            return self.categories.get(int(value))
+        if (pk := _as_id(value)) is not None:
+            return self.categories.get(pk)
         mentions = self.match(str(value), kinds={"category"})
         for mention in mentions:
             return self.categories[mention.terms[0].ref]
         return None
 
     def find_part(self, category_id: int | None, value: str | int) -> PartInfo | None:
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            part = self.parts.get(int(value))
+        if (pk := _as_id(value)) is not None:
+            part = self.parts.get(pk)
             return part if part and (category_id is None or part.category_id == category_id) else None
         for mention in self.match(str(value), kinds={"part", "option"}):
             for term in mention.terms:
@@ -298,8 +302,8 @@ class Vocabulary:
         return None
 
     def find_option(self, category_id: int | None, value: str | int) -> OptionInfo | None:
-        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-            opt = self.options.get(int(value))
+        if (pk := _as_id(value)) is not None:
+            opt = self.options.get(pk)
             return opt if opt and (category_id is None or opt.category_id == category_id) else None
         for mention in self.match(str(value), kinds={"option"}):
             candidates = [self.options[t.ref] for t in mention.terms]
@@ -335,25 +339,29 @@ class Vocabulary:
                         continue
                     score = first_score * len(first)
                     for offset in range(1, n):
-                        token_score = _token_score(words[start + offset], term.tokens[offset])
+                        word_at, token = words[start + offset], term.tokens[offset]
+                        token_score = 1.0 if word_at == token else _token_score(word_at, token)
                         if not token_score:
                             break
                         score += token_score * len(term.tokens[offset])
                     else:
                         found.append(Mention(start, start + n, score, [term]))
         found.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
-        accepted: list[Mention] = []
+        # Accepted spans by (start, end) and the words they cover: each candidate is checked in the time of
+        # its own length, not against every accepted span (quadratic in a message of one word repeated).
+        accepted: dict[tuple[int, int], Mention] = {}
+        covered = [False] * len(words)
         for cand in found:
-            same = next((a for a in accepted if (a.start, a.end) == (cand.start, cand.end)), None)
+            same = accepted.get((cand.start, cand.end))
             if same is not None:
                 if abs(same.score - cand.score) < 1e-9 and cand.terms[0] not in same.terms:
                     same.terms.append(cand.terms[0])
                 continue
-            if any(cand.start < a.end and a.start < cand.end for a in accepted):
+            if any(covered[cand.start : cand.end]):
                 continue
-            accepted.append(cand)
-        accepted.sort(key=lambda m: m.start)
-        return accepted
+            covered[cand.start : cand.end] = [True] * (cand.end - cand.start)
+            accepted[(cand.start, cand.end)] = cand
+        return sorted(accepted.values(), key=lambda m: m.start)
 
 
 @dataclass
@@ -381,44 +389,6 @@ class ParsedMessage:
     is_greeting: bool = False
     free_text: str = ""
     kind: str = "search"
-
-
-def _amount(number: str, k: str | None) -> Decimal | None:
-    try:
-        value = Decimal(number)
-    except InvalidOperation:
-        return None
-    return value * 1000 if k else value
-
-
-def parse_price_limits(text: str) -> tuple[Decimal | None, Decimal | None, str | None, list[tuple[int, int]]]:
-    """(min_price, max_price, sort, spans used) read from a normalised message."""
-    low = high = None
-    spans: list[tuple[int, int]] = []
-    for regex in _BETWEEN_RES:
-        m = regex.search(text)
-        if m:
-            a, b = _amount(m.group(1), m.group(2)), _amount(m.group(3), m.group(4))
-            if a is not None and b is not None:
-                low, high = min(a, b), max(a, b)
-                spans.append(m.span())
-                break
-    if high is None:
-        for regex in _MAX_RES:
-            m = regex.search(text)
-            if m:
-                high = _amount(m.group(1), m.group(2))
-                spans.append(m.span())
-                break
-    if low is None:
-        for regex in _MIN_RES:
-            m = regex.search(text)
-            if m and not any(s <= m.start() < e for s, e in spans):
-                low = _amount(m.group(1), m.group(2))
-                spans.append(m.span())
-                break
-    sort = "price_asc" if _CHEAPEST_RE.search(text) else "price_desc" if _PRICIEST_RE.search(text) else None
-    return low, high, sort, spans
 
 
 def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> ParsedMessage:
@@ -457,6 +427,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
 
     words = tokens_of(name_text)
     used = set()
+    by_start = {m.start: m for m in mentions}
     for mention in mentions:
         terms = mention.terms
         if parsed.category_id is not None:
@@ -464,7 +435,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             terms = [t for t in terms if _owner_category(vocab, t) == parsed.category_id]
             if not terms:
                 continue
-        term = _pick(vocab, terms, mention, mentions)
+        term = _pick(vocab, terms, mention, by_start)
         used.update(range(mention.start, mention.end))
         if term.kind == "option" and term.ref not in parsed.option_ids:
             parsed.option_ids.append(term.ref)
@@ -497,8 +468,11 @@ def _owner_category(vocab: Vocabulary, term: Term) -> int:
     return vocab.products[term.ref].category_id
 
 
-def _pick(vocab: Vocabulary, terms: list[Term], mention: Mention, mentions: list[Mention]) -> Term:
-    """One term for an ambiguous span: the option whose part is named next to it, else the first step."""
+def _pick(vocab: Vocabulary, terms: list[Term], mention: Mention, by_start: dict[int, Mention]) -> Term:
+    """One term for an ambiguous span: the option whose part is named next to it, else the first step.
+
+    `by_start` holds the message's mentions (which never overlap) by their first word.
+    """
     if len(terms) == 1:
         return terms[0]
     categories = [t for t in terms if t.kind == "category"]
@@ -506,7 +480,10 @@ def _pick(vocab: Vocabulary, terms: list[Term], mention: Mention, mentions: list
         return categories[0]  # "skis" is the category before it is the "Ski type" part
     options = [t for t in terms if t.kind == "option"]
     if options:
-        neighbours = [m for m in mentions if m is not mention and abs(m.start - mention.end) <= 1]
+        # The mentions starting within one word of this one's end (looked up, not scanned: a message can
+        # hold thousands of mentions).
+        near = (by_start.get(start) for start in (mention.end - 1, mention.end, mention.end + 1))
+        neighbours = [m for m in near if m is not None and m is not mention]
         near_parts = {t.ref for m in neighbours for t in m.terms if t.kind == "part"}
         for term in options:
             if vocab.options[term.ref].part_id in near_parts:

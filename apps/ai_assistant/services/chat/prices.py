@@ -1,0 +1,82 @@
+"""Price limits and price order in a customer's message ("under 900", "between 1k and 1.5k euros", "cheapest").
+
+Every pattern here reads a message in linear time: tests/hardening/test_linear_time.py feeds each pattern of
+the project hostile text of 10,000 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# Price phrases are read in linear time whatever the message: every run of spaces or digits is taken by
+# one possessive quantifier (the classes around them never overlap, so giving characters back could not
+# find another match), and a phrase that starts with the number may begin only where a run of spaces or
+# digits begins (the leftmost match never starts inside one). Overlapping `\s*` around optional parts
+# backtracked cubically: "1" + 2,000 spaces + "a" took 30 s.
+_NUM = (
+    r"(?:€|\$|£|eur\s|usd\s)?\s*+(\d++(?:\.\d{1,2})?)(?:\s*+(k\b))?\s*+"
+    r"(?:€|\$|£|eur(?:os?)?\b|usd\b|dollars?\b)?"
+)
+_NUM_START = r"(?:(?=€|\$|£|eur\s|usd\s)|(?<!\s)(?=\s)|(?<![\d\s])(?=\d))"
+_BETWEEN_RES = [
+    re.compile(rf"\bbetween\s++{_NUM}\s*+(?:and|to|-)\s*+{_NUM}"),
+    re.compile(rf"\bfrom\s++{_NUM}\s*+(?:to|-|until|till)\s*+{_NUM}"),
+]
+_MAX_RES = [
+    re.compile(
+        rf"(?:\bunder|\bbelow|\bless than|\bcheaper than|\blower than|\bmax(?:imum)?|\bat most|\bup to|"
+        rf"\bno more than|\bnot more than|\bwithin|\bbudget(?: of| is)?|<=?|\bbeneath|\bnot over|\bnot above)"
+        rf"\s*+(?:of\s++)?{_NUM}"
+    ),
+    re.compile(rf"{_NUM_START}{_NUM}\s*+(?:or less|or under|or below|max(?:imum)?\b|tops\b|at most)"),
+]
+_MIN_RES = [
+    re.compile(
+        rf"(?:\bover|\babove|\bmore than|\bat least|\bmin(?:imum)?|\bstarting (?:at|from)|\bfrom|"
+        rf"\bgreater than|>=?|\bpricier than|\bmore expensive than)\s*+(?:of\s++)?{_NUM}"
+    ),
+    re.compile(rf"{_NUM_START}{_NUM}\s*+(?:or more|or above|or over|and up\b|plus\b)"),
+]
+_CHEAPEST_RE = re.compile(
+    r"\b(cheapest|least expensive|lowest price[sd]?|lowest-priced|most affordable|least costly|cheapest one)\b"
+)
+_PRICIEST_RE = re.compile(r"\b(most expensive|priciest|highest price[sd]?|top of the range|most costly)\b")
+
+
+def _amount(number: str, k: str | None) -> Decimal | None:
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        return None
+    return value * 1000 if k else value
+
+
+def parse_price_limits(text: str) -> tuple[Decimal | None, Decimal | None, str | None, list[tuple[int, int]]]:
+    """(min_price, max_price, sort, spans used) read from a normalised message."""
+    low = high = None
+    spans: list[tuple[int, int]] = []
+    for regex in _BETWEEN_RES:
+        m = regex.search(text)
+        if m:
+            a, b = _amount(m.group(1), m.group(2)), _amount(m.group(3), m.group(4))
+            if a is not None and b is not None:
+                low, high = min(a, b), max(a, b)
+                spans.append(m.span())
+                break
+    if high is None:
+        for regex in _MAX_RES:
+            m = regex.search(text)
+            if m:
+                high = _amount(m.group(1), m.group(2))
+                spans.append(m.span())
+                break
+    if low is None:
+        for regex in _MIN_RES:
+            m = regex.search(text)
+            if m and not any(s <= m.start() < e for s, e in spans):
+                low = _amount(m.group(1), m.group(2))
+                spans.append(m.span())
+                break
+    sort = "price_asc" if _CHEAPEST_RE.search(text) else "price_desc" if _PRICIEST_RE.search(text) else None
+    return low, high, sort, spans
