@@ -14,7 +14,7 @@ price rules, categories, parts). During the run a worker is killed with SIGKILL 
 an OOM kill does) and restarted, Redis is restarted with nothing persisted (every queued message and the
 debounce mark are lost), and the Chroma server is stopped for a while (same data directory and port).
 
-Then the run waits for quiet and calls `check_consistency()` (apps/ai_assistant/services/consistency.py):
+Then the run waits for quiet and calls `check_consistency()` (apps/ai_assistant/indexing/consistency.py):
 missing, stale and ghost documents in the ledger and in the vector store must all be 0. Embeddings are
 the `hashing` provider (deterministic, fast): embedding speed is not what this run measures.
 
@@ -527,7 +527,7 @@ def wait_for_convergence(timeout: float) -> tuple[float | None, dict]:
     from django.db import close_old_connections
 
     from apps.ai_assistant.exceptions import TransientIndexError
-    from apps.ai_assistant.services.consistency import check_consistency
+    from apps.ai_assistant.indexing.consistency import check_consistency
 
     started = time.monotonic()
     report: dict = {}

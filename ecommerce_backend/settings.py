@@ -218,7 +218,7 @@ CHROMA_URL = os.environ.get("CHROMA_URL", "http://127.0.0.1:8001")
 CHROMA_COLLECTION_PREFIX = os.environ.get("CHROMA_COLLECTION_PREFIX", "marcus")
 AI_INDEX_DEBOUNCE_SECONDS = float(os.environ.get("AI_INDEX_DEBOUNCE_SECONDS", "2"))
 AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS = int(os.environ.get("AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS", "3600"))
-# Auto-indexing (apps/ai_assistant/services/outbox.py, scheduling.py; docs/celery.md).
+# Auto-indexing (apps/ai_assistant/indexing/outbox.py, scheduling.py; docs/celery.md).
 AI_INDEX_AUTO_UPDATE = env_bool("AI_INDEX_AUTO_UPDATE", True)
 AI_INDEX_SCHEDULE_TTL_SECONDS = float(os.environ.get("AI_INDEX_SCHEDULE_TTL_SECONDS", "60"))
 AI_INDEX_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("AI_INDEX_CLAIM_TIMEOUT_SECONDS", "60"))

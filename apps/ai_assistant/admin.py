@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from apps.ai_assistant.indexing import outbox, scheduling
 from apps.ai_assistant.models import ChatMessage, ChatSession, IndexChange, IndexedDocument, IndexState
-from apps.ai_assistant.services import outbox, scheduling
 
 logger = logging.getLogger(__name__)
 

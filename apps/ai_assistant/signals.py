@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from apps.ai_assistant.services.outbox import record_and_schedule, touched
+from apps.ai_assistant.indexing.outbox import record_and_schedule, touched
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 

@@ -33,7 +33,8 @@ from celery.result import AsyncResult
 from celery.signals import worker_process_init
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.services import outbox, retention, scheduling
+from apps.ai_assistant.indexing import outbox, scheduling
+from apps.ai_assistant.services import retention
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ def warm_embedding_model(**kwargs) -> None:
         return
 
     def warm() -> None:
-        from apps.ai_assistant.embeddings import get_embedding_provider
+        from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
 
         try:
             get_embedding_provider().embed(["warm up"])

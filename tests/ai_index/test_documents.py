@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from apps.ai_assistant.documents import all_doc_ids, build_documents, iter_all_documents, touched_doc_ids
+from apps.ai_assistant.indexing.documents.registry import (
+    all_doc_ids,
+    build_documents,
+    iter_all_documents,
+    touched_doc_ids,
+)
 from apps.catalog.models import IncompatibilityRule, Part, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProductOption
 

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
+from apps.ai_assistant.indexing import scheduling
 from apps.ai_assistant.models import IndexState
-from apps.ai_assistant.services import scheduling
 from tests.auto_index.helpers import broker_at, dead_broker_url
 from tests.fixtures.celery_worker import purge_queues
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from apps.ai_assistant.indexing import outbox, scheduling
 from apps.ai_assistant.models import IndexChange
-from apps.ai_assistant.services import outbox, scheduling
 from tests.auto_index.helpers import broker_at, dead_broker_url
 from tests.fixtures.celery_worker import purge_queues
 

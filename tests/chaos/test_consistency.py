@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.ai_assistant.services.consistency import check_consistency
+from apps.ai_assistant.indexing.consistency import check_consistency
 from apps.catalog.models import PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from tests.fixtures.api import build_bicycle_catalog

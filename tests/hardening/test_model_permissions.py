@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apps.ai_assistant.services import scheduling
+from apps.ai_assistant.indexing import scheduling
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProduct
 from apps.preconfigured_products.services import create_product

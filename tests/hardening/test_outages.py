@@ -18,7 +18,7 @@ import redis.exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apps.ai_assistant.services import scheduling
+from apps.ai_assistant.indexing import scheduling
 from apps.catalog.api.exceptions import api_exception_handler
 from ecommerce_backend.devservers import free_port
 from ecommerce_backend.throttling import cache_outage

@@ -24,7 +24,7 @@ from apps.ai_assistant.api.index_serializers import (
     validate_task_id,
 )
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.services import outbox, scheduling
+from apps.ai_assistant.indexing import outbox, scheduling
 from apps.catalog.api.exceptions import UNAVAILABLE as UNAVAILABLE_DETAIL
 from apps.catalog.api.permissions import staff_with_permissions
 from apps.catalog.api.schema import BAD_REQUEST, FORBIDDEN, UNAUTHORIZED, DetailSerializer

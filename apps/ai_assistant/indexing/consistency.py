@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from apps.ai_assistant.documents import Document, iter_all_documents
-from apps.ai_assistant.embeddings import get_embedding_provider
+from apps.ai_assistant.indexing import state as index_state
+from apps.ai_assistant.indexing.documents.registry import Document, iter_all_documents
 from apps.ai_assistant.models import IndexChange, IndexedDocument
-from apps.ai_assistant.services import index_state
-from apps.ai_assistant.services.embedding_cache import cached_vectors, text_hash
-from apps.ai_assistant.services.vector_store import CollectionNotFound, get_vector_store
+from apps.ai_assistant.retrieval.embedding_cache import cached_vectors, text_hash
+from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
+from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 SAMPLE = 20  # ids listed per problem kind; the counts are complete
 MIN_COSINE = 0.9999  # float32 round trips through Chroma; another text's vector is far below this

@@ -51,7 +51,7 @@ def record_and_schedule(doc_ids: Iterable[str]) -> int:
     """Record the changes now and queue a debounced flush once the surrounding transaction commits."""
     count = record_changes(doc_ids)
     if count:
-        from apps.ai_assistant.services.scheduling import schedule_index_update
+        from apps.ai_assistant.indexing.scheduling import schedule_index_update
 
         # robust: a failure to enqueue is logged by Django and never reaches the caller's request.
         transaction.on_commit(schedule_index_update, robust=True)
@@ -74,7 +74,7 @@ def record_bulk_change(queryset_model: type[models.Model], pks: Iterable[int]) -
 
 def touched(instance: models.Model) -> set[str]:
     """Ids of the documents whose text or filters a change of this row can alter."""
-    from apps.ai_assistant.documents import touched_doc_ids
+    from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
 
     return set(touched_doc_ids(instance))
 
@@ -148,8 +148,8 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
     flush instead of being swallowed by this one. On failure the claimed rows are released and the
     error propagates (the task decides whether to retry).
     """
+    from apps.ai_assistant.indexing.scheduling import clear_scheduled_mark, schedule_index_update
     from apps.ai_assistant.services.index_service import get_index_service
-    from apps.ai_assistant.services.scheduling import clear_scheduled_mark, schedule_index_update
 
     clear_scheduled_mark()
     max_batches = max_batches or settings.AI_INDEX_FLUSH_MAX_BATCHES
@@ -198,8 +198,8 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
 
 
 def _first_build_pending() -> bool:
+    from apps.ai_assistant.indexing.scheduling import running_rebuild_id
     from apps.ai_assistant.models import IndexState
-    from apps.ai_assistant.services.scheduling import running_rebuild_id
 
     active = IndexState.objects.filter(pk=1).values_list("active_collection", flat=True).first()
     return not active and bool(running_rebuild_id())

@@ -141,6 +141,6 @@ def mark_updated(collection: str) -> None:
 
 def _search_sees_it() -> None:
     # Other processes notice the new version within REFRESH_SECONDS; this one must read its own write at once.
-    from apps.ai_assistant.services.search import mark_search_cache_stale
+    from apps.ai_assistant.retrieval.hybrid import mark_search_cache_stale
 
     mark_search_cache_stale()

@@ -1,5 +1,5 @@
 """Writes documents into collections: hash compare with the ledger, embed only what changed, vectors first,
-ledger second, all under the index write lock (services/index_lock.py).
+ledger second, all under the index write lock (indexing/lock.py).
 
 One call syncs a batch of document ids into every collection that should hold them (the active one and,
 while a rebuild runs, the one being built), or into one given collection. It is idempotent: running it
@@ -12,13 +12,13 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
-from apps.ai_assistant.documents import Document, build_documents
-from apps.ai_assistant.embeddings import EmbeddingProvider, get_embedding_provider
+from apps.ai_assistant.indexing.documents.registry import Document, build_documents
+from apps.ai_assistant.indexing.lock import index_write_lock
+from apps.ai_assistant.indexing.state import Target, building_is_live, get_state, mark_updated, write_targets
 from apps.ai_assistant.models import IndexedDocument
-from apps.ai_assistant.services.embedding_cache import embed_texts, text_hash
-from apps.ai_assistant.services.index_lock import index_write_lock
-from apps.ai_assistant.services.index_state import Target, building_is_live, get_state, mark_updated, write_targets
-from apps.ai_assistant.services.vector_store import CollectionNotFound, get_vector_store
+from apps.ai_assistant.retrieval.embedding_cache import embed_texts, text_hash
+from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
+from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 logger = logging.getLogger(__name__)
 

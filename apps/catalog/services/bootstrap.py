@@ -86,7 +86,7 @@ def bootstrap_shop(say: Callable[[str], None] = print) -> BootstrapResult:
 
 def _after_bootstrap(say: Callable[[str], None] = print) -> None:
     """First start (no active index collection): queue the first index build for the worker."""
-    from apps.ai_assistant.services.scheduling import queue_first_index_build
+    from apps.ai_assistant.indexing.scheduling import queue_first_index_build
 
     task_id = queue_first_index_build()
     if task_id:
