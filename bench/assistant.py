@@ -205,7 +205,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def run(verbose: bool) -> int:
-    from apps.ai_assistant.services.chat.service import chat
+    from apps.ai_assistant.assistant.service import chat
 
     results: list[tuple[Question, bool, float, dict]] = []
     session_id = None

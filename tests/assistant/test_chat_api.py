@@ -132,7 +132,7 @@ def test_customer_words_are_not_logged_at_info(demo_catalog, chat, caplog):
 
 
 def test_session_deleted_while_answering_is_a_400(demo_catalog, chat, monkeypatch):
-    from apps.ai_assistant.services.chat.engines import BuiltinEngine
+    from apps.ai_assistant.assistant.builtin_engine import BuiltinEngine
 
     first = chat("hello")
     real_answer = BuiltinEngine.answer

@@ -9,8 +9,8 @@ import logging
 import pytest
 from rest_framework.test import APIClient
 
+from apps.ai_assistant.assistant.context import cap_query
 from apps.ai_assistant.models import ChatMessage, ChatSession
-from apps.ai_assistant.services.chat.context import cap_query
 from tests.assistant.conftest import CHAT_URL, Chat, assistant_settings, client_ip, demo_catalog  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""POST /api/ai-assistant/chat: the shopping assistant (thin over services.chat)."""
+"""POST /api/ai-assistant/chat: the shopping assistant (thin over assistant.service)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.ai_assistant.api.chat_serializers import ChatRequestSerializer, ChatResponseSerializer
-from apps.ai_assistant.services.chat.service import ChatOwner, UnknownSession, chat
+from apps.ai_assistant.assistant.service import ChatOwner, UnknownSession, chat
 from apps.catalog.api.schema import BAD_REQUEST
 from ecommerce_backend.throttling import ChatRateThrottle
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from apps.ai_assistant.assistant.builtin_engine import BuiltinEngine
+from apps.ai_assistant.assistant.context import bound_context
+from apps.ai_assistant.assistant.engine import Answer, AnswerEngine
+from apps.ai_assistant.assistant.openai_engine import OpenAIEngine
 from apps.ai_assistant.models import ChatMessage, ChatSession
-
-from .context import bound_context
-from .engines import Answer, AnswerEngine, BuiltinEngine, OpenAIEngine
 
 logger = logging.getLogger(__name__)
 
