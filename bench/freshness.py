@@ -9,7 +9,7 @@ started here, the local embedding model (EMBEDDING_PROVIDER, default local). Edi
 (description with a unique word), exactly what the admin and the API do: signal -> outbox -> debounced
 flush in the worker.
 
-1. Single edits at random moments: time from the commit until `search_products(word)` returns the product
+1. Single edits at random moments: time from the commit until `search_documents(word)` returns the product
    (p50, p95, p99; target p95 <= 3 s with a 1 s debounce).
 2. A burst from concurrent writers on a range of products (--burst-products): flush tasks run, texts
    embedded vs distinct documents changed, time from the last commit until the index holds every
@@ -94,8 +94,8 @@ def prepare_catalog(args: argparse.Namespace) -> list[int]:
 
 def embedding_throughput(products: list[int], sample: int = 200) -> float:
     """Texts per second the embedding provider manages on product documents, measured here and now."""
-    from apps.ai_assistant.documents import build_documents
-    from apps.ai_assistant.embeddings import get_embedding_provider
+    from apps.ai_assistant.indexing.documents.registry import build_documents
+    from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
 
     docs = build_documents(f"product:{pk}" for pk in products[:sample])
     texts = [f"{doc.text} {n}" for n, doc in enumerate(docs.values()) if doc is not None]
@@ -122,7 +122,7 @@ def edit_product(pk: int, word: str) -> None:
 def searchable(pk: int, word: str) -> bool:
     from apps.ai_assistant.services.index_service import get_index_service
 
-    results = get_index_service().search_products(word, type="product", limit=5)
+    results = get_index_service().search_documents(word, type="product", limit=5)
     return any(r["id"] == f"product:{pk}" for r in results)
 
 
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_environment(args)
     worker = None
     try:
-        from apps.ai_assistant.services.scheduling import clear_scheduled_mark
+        from apps.ai_assistant.indexing.scheduling import clear_scheduled_mark
         from tests.fixtures.celery_worker import purge_queues, start_worker
 
         products = prepare_catalog(args)

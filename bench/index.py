@@ -51,8 +51,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def reset_everything() -> None:
     """An empty catalog, ledger, embedding cache and pointer; no collection in the Chroma server."""
     from apps.ai_assistant.models import EmbeddingCache, IndexedDocument, IndexState
-    from apps.ai_assistant.services.search import reset_search_cache
-    from apps.ai_assistant.services.vector_store import get_vector_store
+    from apps.ai_assistant.retrieval.hybrid import reset_search_cache
+    from apps.ai_assistant.retrieval.vector_store import get_vector_store
     from apps.catalog.services.synthetic_catalog import wipe_catalog
 
     wipe_catalog()
@@ -86,19 +86,19 @@ def make_queries(rng: random.Random, count: int) -> list[str]:
 
 
 def measure_searches(service, queries: list[str], filters: list[dict]) -> tuple[float, float, float]:
-    """(p50 ms, p95 ms, mean results) of service.search_products over the queries."""
+    """(p50 ms, p95 ms, mean results) of service.search_documents over the queries."""
     times, sizes = [], []
     for query, extra in zip(queries, filters, strict=True):
         started = time.perf_counter()
-        hits = service.search_products(query, limit=10, **extra)
+        hits = service.search_documents(query, limit=10, **extra)
         times.append((time.perf_counter() - started) * 1000)
         sizes.append(len(hits))
     return percentile(times, 50), percentile(times, 95), statistics.mean(sizes)
 
 
 def run_size(size: int, args: argparse.Namespace, env) -> dict:
-    from apps.ai_assistant.documents import iter_all_documents, touched_doc_ids
-    from apps.ai_assistant.embeddings import get_embedding_provider
+    from apps.ai_assistant.indexing.documents.registry import iter_all_documents, touched_doc_ids
+    from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
     from apps.ai_assistant.services.index_service import get_index_service
     from apps.catalog.models import Category
     from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
@@ -132,11 +132,11 @@ def run_size(size: int, args: argparse.Namespace, env) -> dict:
 
     log(f"[{size}] searches")
     with timed() as t_load:  # the keyword index of this process loads on the first search
-        service.search_products("warm up")
+        service.search_documents("warm up")
     queries = make_queries(rng, args.queries)
     plain_p50, plain_p95, plain_hits = measure_searches(service, queries, [{}] * len(queries))
     categories = list(Category.objects.values_list("pk", flat=True))
-    prices = sorted(float(p["price"]) for p in service.search_products("a", type="product", limit=50))
+    prices = sorted(float(p["price"]) for p in service.search_documents("a", type="product", limit=50))
     cap = prices[len(prices) // 2] if prices else None
     filters = [
         {"type": "product", "category": rng.choice(categories), "max_price": cap, "in_stock": True} for _ in queries

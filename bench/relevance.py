@@ -218,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     env = setup_environment("relevance", provider=args.provider)
 
     from apps.ai_assistant.models import IndexedDocument
+    from apps.ai_assistant.retrieval.hybrid import SearchFilters, hybrid_search
     from apps.ai_assistant.services.index_service import get_index_service
-    from apps.ai_assistant.services.search import SearchFilters, hybrid_search
     from apps.catalog.services.demo_catalog import load_demo_catalog
 
     load_demo_catalog()

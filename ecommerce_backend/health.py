@@ -32,7 +32,7 @@ def _check_broker() -> None:
 
 
 def _check_vector_store() -> None:
-    from apps.ai_assistant.services.vector_store import get_vector_store
+    from apps.ai_assistant.retrieval.vector_store import get_vector_store
 
     get_vector_store().heartbeat()
 

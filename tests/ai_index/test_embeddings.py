@@ -11,10 +11,10 @@ import openai
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from apps.ai_assistant.embeddings import HashingProvider, OpenAIProvider, get_embedding_provider
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.models import EmbeddingCache
-from apps.ai_assistant.services.embedding_cache import embed_texts
+from apps.ai_assistant.retrieval.embedding_cache import embed_texts
+from apps.ai_assistant.retrieval.embeddings import HashingProvider, OpenAIProvider, get_embedding_provider
 
 
 class FakeEmbeddings:

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from apps.ai_assistant.documents import touched_doc_ids
+from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
+from apps.ai_assistant.indexing.state import get_state
 from apps.ai_assistant.models import EmbeddingCache, IndexedDocument
-from apps.ai_assistant.services.index_state import get_state
 from apps.preconfigured_products.services import create_product
 
 from .conftest import ids
@@ -56,7 +56,7 @@ def test_the_index_follows_added_changed_and_deleted_rows(demo, vector_index):
     )
     result = vector_index.sync_documents(touched_doc_ids(product))
     assert result["added"] == 1 and result["embedded"] == 1
-    hits = vector_index.search_products("Gravel Grinder bikepacking")
+    hits = vector_index.search_documents("Gravel Grinder bikepacking")
     assert hits[0]["id"] == f"product:{product.pk}" and hits[0]["price"] == "290.00"
 
     # Change: an option's price reaches its part, every product using it and every rule naming it.
@@ -68,7 +68,7 @@ def test_the_index_follows_added_changed_and_deleted_rows(demo, vector_index):
     # The part and every product with blue rims changed; the category lists option names only.
     assert result["updated"] == len(touched) - 1 >= 4 and result["unchanged"] == 1
     assert result["embedded"] == result["updated"]  # each changed text embedded once, nothing else
-    hit = vector_index.search_products("Gravel Grinder")[0]
+    hit = vector_index.search_documents("Gravel Grinder")[0]
     assert hit["id"] == f"product:{product.pk}" and hit["price"] == "297.00"
     ledger = IndexedDocument.objects.get(collection=active, doc_id=f"part:{blue.part_id}")
     assert "Blue — 27.00 EUR" in ledger.text
@@ -78,7 +78,7 @@ def test_the_index_follows_added_changed_and_deleted_rows(demo, vector_index):
     product.delete()
     result = vector_index.sync_documents(doc_ids)
     assert result["deleted"] == 1
-    assert f"product:{product.pk}" not in ids(vector_index.search_products("Gravel Grinder bikepacking", limit=50))
+    assert f"product:{product.pk}" not in ids(vector_index.search_documents("Gravel Grinder bikepacking", limit=50))
     assert _collection_count(vector_index) == DEMO_DOCUMENTS
     assert not IndexedDocument.objects.filter(doc_id=f"product:{product.pk}").exists()
 
@@ -88,7 +88,7 @@ def test_the_index_follows_added_changed_and_deleted_rows(demo, vector_index):
     skis.save()
     result = vector_index.build_index()
     assert result["deleted"] == 1 + 4 + 6 + 2 + 2  # category, parts, products, incompatibilities, price rules
-    assert not [h for h in vector_index.search_products("ski", limit=50) if h["category"] == "Skis"]
+    assert not [h for h in vector_index.search_documents("ski", limit=50) if h["category"] == "Skis"]
 
 
 def test_syncing_an_unchanged_document_writes_nothing(demo, vector_index):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.ai_assistant.embeddings import reset_embedding_providers
+from apps.ai_assistant.retrieval.embeddings import reset_embedding_providers
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -22,9 +22,9 @@ def test_fat_bike_with_black_rims_finds_the_fat_tire_explorer(demo, local_model,
     assert result["collection"].startswith(f"{vector_index.prefix}-local-all-minilm-l6-v2-")
     assert vector_index.status()["embedding_model"] == "all-MiniLM-L6-v2"
 
-    products = vector_index.search_products("fat bike with black rims", type="product", limit=3)
+    products = vector_index.search_documents("fat bike with black rims", type="product", limit=3)
     assert products[0]["name"] == "Fat Tire Explorer"
-    assert vector_index.search_products("fat bike with black rims")[0]["name"] == "Fat Tire Explorer"
+    assert vector_index.search_documents("fat bike with black rims")[0]["name"] == "Fat Tire Explorer"
     # A paraphrase of the product's purpose ("learning to surf" ~ a beginner's board).
-    surf = vector_index.search_products("easy board for learning to surf", type="product", limit=3)
+    surf = vector_index.search_documents("easy board for learning to surf", type="product", limit=3)
     assert "Beginner Funboard" in [hit["name"] for hit in surf]

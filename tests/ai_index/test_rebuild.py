@@ -9,11 +9,11 @@ import time
 import pytest
 from django.db import connection
 
-from apps.ai_assistant.documents import touched_doc_ids
-from apps.ai_assistant.embeddings import reset_embedding_providers
+from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
+from apps.ai_assistant.indexing.state import RebuildInProgress, Target, claim_building, get_state
 from apps.ai_assistant.models import IndexedDocument
+from apps.ai_assistant.retrieval.embeddings import reset_embedding_providers
 from apps.ai_assistant.services import index_service as index_service_module
-from apps.ai_assistant.services.index_state import RebuildInProgress, Target, claim_building, get_state
 
 from .conftest import ids
 
@@ -32,7 +32,7 @@ def test_searches_never_come_back_empty_during_a_rebuild(demo_committed, vector_
     def search_loop() -> None:
         try:
             while not stop.is_set():
-                answers.append(len(vector_index.search_products("fat bike with black rims", limit=5)))
+                answers.append(len(vector_index.search_documents("fat bike with black rims", limit=5)))
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -90,7 +90,7 @@ def test_changes_made_during_a_rebuild_are_not_lost(demo_committed, vector_index
     )
     assert names[synced_product.pk] == "Dune Drifter Deluxe"
     assert names[silent_product.pk] == "Ridge Runner Mk II"
-    assert vector_index.search_products("Ridge Runner Mk II")[0]["id"] == f"product:{silent_product.pk}"
+    assert vector_index.search_documents("Ridge Runner Mk II")[0]["id"] == f"product:{silent_product.pk}"
     assert vector_index.build_index()["updated"] == 0  # nothing left to fix
 
 
@@ -115,7 +115,7 @@ def test_a_failed_rebuild_leaves_the_active_collection_and_frees_the_slot(demo, 
     state = get_state()
     assert state.active_collection == before and state.building_collection == ""
     assert vector_index.collections() == [before]
-    assert vector_index.search_products("Fat Tire Explorer")[0]["name"] == "Fat Tire Explorer"
+    assert vector_index.search_documents("Fat Tire Explorer")[0]["name"] == "Fat Tire Explorer"
 
 
 def test_a_changed_embedding_model_never_breaks_search(demo, vector_index, settings):
@@ -126,11 +126,11 @@ def test_a_changed_embedding_model_never_breaks_search(demo, vector_index, setti
     reset_embedding_providers()
     status = vector_index.status()
     assert status["rebuild_needed"] is True and status["embedding_provider"] == "hashing"
-    hits = vector_index.search_products("Fat Tire Explorer")
+    hits = vector_index.search_documents("Fat Tire Explorer")
     assert hits[0]["name"] == "Fat Tire Explorer"
 
     # A provider that works but differs from the active collection's: queries still use the active model.
     settings.EMBEDDING_PROVIDER = "hashing"
     reset_embedding_providers()
     assert vector_index.status()["rebuild_needed"] is False
-    assert ids(vector_index.search_products("snow and sand fat tyres", type="product", limit=3))
+    assert ids(vector_index.search_documents("snow and sand fat tyres", type="product", limit=3))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.services.search import SearchDebug, SearchFilters, hybrid_search, rrf
+from apps.ai_assistant.retrieval.hybrid import SearchDebug, SearchFilters, hybrid_search, rrf
 from ecommerce_backend.devservers import free_port
 
 from .conftest import ids
@@ -20,7 +20,7 @@ def indexed(demo, vector_index):
 
 
 def test_result_shape(indexed, demo):
-    hit = indexed.search_products("Fat Tire Explorer", limit=1)[0]
+    hit = indexed.search_documents("Fat Tire Explorer", limit=1)[0]
     product = demo.product("Fat Tire Explorer")
     assert hit == {
         "id": f"product:{product.pk}",
@@ -39,29 +39,29 @@ def test_result_shape(indexed, demo):
 
 
 def test_exact_names_rank_first(indexed, demo):
-    assert indexed.search_products("dune drifter")[0]["name"] == "Dune Drifter"
+    assert indexed.search_documents("dune drifter")[0]["name"] == "Dune Drifter"
     # An option's exact name finds its part first.
-    first = indexed.search_products("Fat bike wheels")[0]
+    first = indexed.search_documents("Fat bike wheels")[0]
     assert first["type"] == "part" and first["name"] == "Wheels"
-    assert indexed.search_products("Skis")[0]["id"] == f"category:{demo.category('skis').pk}"
+    assert indexed.search_documents("Skis")[0]["id"] == f"category:{demo.category('skis').pk}"
 
 
 def test_filters_by_type_category_price_and_stock(indexed, demo):
     skis = demo.category("skis")
-    hits = indexed.search_products("light and fast", type="product", category=skis.pk, limit=50)
+    hits = indexed.search_documents("light and fast", type="product", category=skis.pk, limit=50)
     assert len(hits) == 6 and {h["category"] for h in hits} == {"Skis"} and {h["type"] for h in hits} == {"product"}
-    assert ids(indexed.search_products("light and fast", category="skis", limit=50)) == ids(
-        indexed.search_products("light and fast", category=str(skis.pk), limit=50)
+    assert ids(indexed.search_documents("light and fast", category="skis", limit=50)) == ids(
+        indexed.search_documents("light and fast", category=str(skis.pk), limit=50)
     )
 
-    priced = indexed.search_products("bike", type="product", min_price=300, max_price=330, limit=50)
+    priced = indexed.search_documents("bike", type="product", min_price=300, max_price=330, limit=50)
     assert {h["name"] for h in priced} == {"City Glide", "Fat Tire Explorer", "Enduro Pro", "Ridge Runner"}
     # Categories and rules have no price: a price filter leaves them out rather than guessing.
-    assert {h["type"] for h in indexed.search_products("bike", max_price=10000, limit=50)} <= {"product", "part"}
+    assert {h["type"] for h in indexed.search_documents("bike", max_price=10000, limit=50)} <= {"product", "part"}
 
-    unavailable = indexed.search_products("board ski", in_stock=False, limit=50)
+    unavailable = indexed.search_documents("board ski", in_stock=False, limit=50)
     assert {h["name"] for h in unavailable} == {"Sunset Freerider", "Carbon Longboard"}
-    available = indexed.search_products("board ski", type="product", in_stock=True, limit=50)
+    available = indexed.search_documents("board ski", type="product", in_stock=True, limit=50)
     assert available and all(h["in_stock"] is True for h in available)
 
 
@@ -86,39 +86,45 @@ def test_fusion_combines_both_rankings(indexed):
 
 
 def test_misspellings_still_find_the_document(indexed):
-    assert "Mountain wheels" in indexed.search_products("mountian wheels")[0]["snippet"]
+    assert "Mountain wheels" in indexed.search_documents("mountian wheels")[0]["snippet"]
 
 
 def test_bad_arguments_are_value_errors_naming_them(indexed):
     with pytest.raises(ValueError, match="type"):
-        indexed.search_products("bike", type="bogus")
+        indexed.search_documents("bike", type="bogus")
     with pytest.raises(ValueError, match="category"):
-        indexed.search_products("bike", category="no-such-category")
+        indexed.search_documents("bike", category="no-such-category")
     with pytest.raises(ValueError, match="min_price"):
-        indexed.search_products("bike", min_price=500, max_price=100)
+        indexed.search_documents("bike", min_price=500, max_price=100)
     with pytest.raises(ValueError, match="max_price"):
-        indexed.search_products("bike", max_price="-1")
-    assert indexed.search_products("   ") == []
+        indexed.search_documents("bike", max_price="-1")
+    assert indexed.search_documents("   ") == []
+
+
+def test_the_guides_name_search_products_is_search_documents(indexed):
+    """`search_products` (the setup guide's name) searches every document type, like `search_documents`."""
+    assert indexed.search_products("Skis", limit=20) == indexed.search_documents("Skis", limit=20)
+    assert {hit["type"] for hit in indexed.search_products("Skis", limit=20)} - {"product"}
 
 
 def test_empty_index_answers_nothing(demo, vector_index):
-    assert vector_index.search_products("bike") == []
+    assert vector_index.search_documents("bike") == []
 
 
 def test_an_unreachable_vector_store_is_a_transient_error(indexed, settings):
-    from apps.ai_assistant.services.vector_store import reset_vector_store
+    from apps.ai_assistant.retrieval.vector_store import reset_vector_store
 
     settings.CHROMA_URL = f"http://127.0.0.1:{free_port()}"
     reset_vector_store()
     with pytest.raises(TransientIndexError):
-        indexed.search_products("bike")
+        indexed.search_documents("bike")
     with pytest.raises(TransientIndexError):
         indexed.build_index()
 
 
 def test_every_route_of_a_filtered_vector_query_gives_the_same_answer(db, vector_index, monkeypatch):
     """Above PREFETCH documents a filtered vector query is answered by a prefetch, an id list or a `where`."""
-    from apps.ai_assistant.services import search
+    from apps.ai_assistant.retrieval import hybrid
     from apps.catalog.models import Category
     from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
 
@@ -132,8 +138,8 @@ def test_every_route_of_a_filtered_vector_query_gives_the_same_answer(db, vector
     ]
     for filters in cases:
         answers = []
-        for max_ids, prefetch in ((search.MAX_QUERY_IDS, search.PREFETCH), (0, search.PREFETCH), (0, 1)):
-            monkeypatch.setattr(search, "MAX_QUERY_IDS", max_ids)
-            monkeypatch.setattr(search, "PREFETCH", prefetch)
+        for max_ids, prefetch in ((hybrid.MAX_QUERY_IDS, hybrid.PREFETCH), (0, hybrid.PREFETCH), (0, 1)):
+            monkeypatch.setattr(hybrid, "MAX_QUERY_IDS", max_ids)
+            monkeypatch.setattr(hybrid, "PREFETCH", prefetch)
             answers.append(ids(hybrid_search("light carbon board for weekends", filters, limit=10, mode="vector")))
         assert answers[0] and answers[0] == answers[1] == answers[2], filters

@@ -89,7 +89,7 @@ def test_the_search_is_throttled(indexed, api_client, settings):
 
 
 def test_a_vector_store_that_is_down_is_a_503(indexed, api_client, settings):
-    from apps.ai_assistant.services.vector_store import reset_vector_store
+    from apps.ai_assistant.retrieval.vector_store import reset_vector_store
 
     settings.CHROMA_URL = f"http://127.0.0.1:{free_port()}"
     reset_vector_store()

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from apps.ai_assistant.exceptions import TransientIndexError
+from apps.ai_assistant.indexing import outbox, state
 from apps.ai_assistant.models import IndexChange, IndexedDocument, IndexState
-from apps.ai_assistant.services import outbox, scheduling
 from apps.ai_assistant.tasks import (
     TRANSIENT_ERRORS,
     flush_index_changes,
@@ -37,7 +37,7 @@ def indexed_text(doc_id: str) -> str:
 
 
 def top_hit(service, query: str) -> str:
-    return service.search_products(query, limit=3)[0]["id"]
+    return service.search_documents(query, limit=3)[0]["id"]
 
 
 def test_scheduled_refresh_repairs_drift_and_then_waits_its_interval(indexed, settings):
@@ -57,7 +57,7 @@ def test_scheduled_refresh_repairs_drift_and_then_waits_its_interval(indexed, se
 
 
 def test_refresh_skips_while_a_rebuild_runs(indexed):
-    scheduling.claim_rebuild("some-running-rebuild")
+    state.claim_rebuild("some-running-rebuild")
     assert scheduled_index_refresh(force=True)["status"] == "skipped"
 
 
@@ -77,7 +77,7 @@ def test_a_flush_that_fails_releases_its_rows_and_the_error_is_transient(indexed
     wheels.description = "changed, so the flush must write to the vector store"
     wheels.save()
     settings.CHROMA_URL = f"http://127.0.0.1:{free_port()}"  # the vector store is down
-    from apps.ai_assistant.services.vector_store import reset_vector_store
+    from apps.ai_assistant.retrieval.vector_store import reset_vector_store
 
     reset_vector_store()
     with pytest.raises(TransientIndexError):
@@ -113,9 +113,9 @@ def test_sweeper_frees_stale_claims_and_flushes_leftovers(indexed, settings):
 
 
 def test_a_direct_rebuild_call_skips_while_another_rebuild_holds_the_slot(indexed):
-    scheduling.claim_rebuild("a-queued-rebuild")
+    state.claim_rebuild("a-queued-rebuild")
     assert rebuild_ai_index() == {"status": "already_running", "task_id": "a-queued-rebuild"}
-    scheduling.finish_rebuild("a-queued-rebuild")
+    state.finish_rebuild("a-queued-rebuild")
     result = rebuild_ai_index()
     assert result["status"] == "rebuilt" and result["documents"] > 0
     assert IndexState.objects.get(pk=1).rebuild_task_id == ""
@@ -139,6 +139,6 @@ def test_beat_database_scheduler_loads_the_settings_schedule(transactional_db):
 def test_first_start_leaves_the_outbox_to_the_queued_first_build(db):
     # bootstrap_shop loaded the demo catalog (outbox rows) and queued the first build: no double build
     outbox.record_changes(["product:1", "category:1"])
-    scheduling.claim_rebuild("the-first-build")
+    state.claim_rebuild("the-first-build")
     assert outbox.flush_changes()["deferred"] is True
     assert IndexChange.objects.filter(claimed_by="").count() == 2

@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from apps.ai_assistant.indexing import outbox, scheduling, state
 from apps.ai_assistant.models import IndexChange
-from apps.ai_assistant.services import outbox, scheduling
 from apps.ai_assistant.tasks import sweep_index_outbox
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from tests.auto_index.helpers import broker_at, dead_broker_url, wait_for
@@ -59,7 +59,7 @@ def settle() -> None:
 
 
 def found(service, query: str, doc_id: str) -> bool:
-    return any(hit["id"] == doc_id for hit in service.search_products(query, limit=10))
+    return any(hit["id"] == doc_id for hit in service.search_documents(query, limit=10))
 
 
 def make_product(catalog, name: str, description: str = "") -> PreConfiguredProduct:
@@ -167,10 +167,10 @@ def test_a_rebuild_triggered_twice_runs_once(index, staff_client, worker):
     assert body["status"] == "SUCCESS", body
     assert body["result"]["status"] == "rebuilt" and body["result"]["documents"] > 0
     assert re.findall(r"Rebuild \S+ started", worker.log()[log_before:]) == [f"Rebuild {first['task_id']} started"]
-    assert scheduling.running_rebuild_id() == ""  # the slot is free again
+    assert state.running_rebuild_id() == ""  # the slot is free again
     third = staff_client.post("/api/ai-assistant/index/rebuild").json()
     assert third["status"] == "queued" and third["task_id"] != first["task_id"]
-    wait_for(lambda: scheduling.running_rebuild_id() == "", 60, interval=0.2, message="the third rebuild")
+    wait_for(lambda: state.running_rebuild_id() == "", 60, interval=0.2, message="the third rebuild")
 
     status = staff_client.get("/api/ai-assistant/index/status").json()
     assert status["documents"] > 0 and status["pending_changes"] == 0

@@ -77,7 +77,7 @@ def fuzz_world(django_db_setup, django_db_blocker, chroma_server) -> Iterator[di
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
         try:
-            from apps.ai_assistant.services.vector_store import get_vector_store
+            from apps.ai_assistant.retrieval.vector_store import get_vector_store
 
             store = get_vector_store()
             for name in store.list_collections():

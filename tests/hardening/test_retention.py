@@ -11,8 +11,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from apps.ai_assistant.models import ChatMessage, ChatSession, EmbeddingCache, IndexedDocument
+from apps.ai_assistant.retrieval.embedding_cache import text_hash
 from apps.ai_assistant.services import retention
-from apps.ai_assistant.services.embedding_cache import text_hash
 from apps.ai_assistant.tasks import prune_retained_data
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from apps.ai_assistant.documents import DOC_TYPES
-from apps.ai_assistant.services.index_service import MAX_LIMIT, resolve_category
+from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
+from apps.ai_assistant.retrieval.query import MAX_LIMIT, resolve_category
 
 
 class QueryBooleanField(serializers.BooleanField):

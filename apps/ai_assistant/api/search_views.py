@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.ai_assistant.api.search_serializers import SearchQuerySerializer, SearchResponseSerializer
-from apps.ai_assistant.documents import DOC_TYPES
 from apps.ai_assistant.exceptions import TransientIndexError
+from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
 from apps.ai_assistant.services.index_service import get_index_service
 from apps.catalog.api.schema import BAD_REQUEST, DetailSerializer
 from ecommerce_backend.throttling import SearchRateThrottle
@@ -60,7 +60,7 @@ class SearchView(APIView):
         params.is_valid(raise_exception=True)
         data = params.validated_data
         try:
-            results = get_index_service().search_products(
+            results = get_index_service().search_documents(
                 data["q"],
                 type=data.get("type"),
                 category=data.get("category"),

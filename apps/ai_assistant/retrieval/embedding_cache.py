@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from apps.ai_assistant.embeddings import EmbeddingProvider
 from apps.ai_assistant.models import EmbeddingCache
+from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider
 
 # Bound IN (...) lists (SQLite allows a few thousand parameters in older builds).
 LOOKUP_CHUNK = 900

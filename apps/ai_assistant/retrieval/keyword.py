@@ -10,66 +10,19 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from apps.ai_assistant.retrieval.text import edit_distance, normalize, stem, tokenize, trigrams
+
 K1 = 1.2
 B = 0.75
 FUZZY_WEIGHT = 0.7
 COMMON_FRACTION = 0.3  # a term in more documents than this only re-scores candidates (see search)
 NAME_WEIGHT = 2  # extra occurrences of the name's words (the text holds the name once already)
-
-_WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_STOPWORDS_TEXT = (
-    "a an and are as at be but by can do does for from has have how i in is it its me my of on or our "
-    "that the their them there these this to was what when which while who will with you your"
-)
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-
-def normalize(text: str) -> str:
-    """Lowercase, words only, single spaces: the form exact-name matching compares."""
-    return " ".join(_WORD_RE.findall(text.lower().replace("’", "'")))
-
-
-def stem(word: str) -> str:
-    """A light stemmer: plural s/es and possessive 's, enough for "rims" ~ "rim" and "bikes" ~ "bike"."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def tokenize(text: str) -> list[str]:
-    return [stem(word) for word in _WORD_RE.findall(text.lower().replace("’", "'")) if word not in STOPWORDS]
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f"#{word}#"
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, giving up (limit + 1) as soon as it must exceed `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
-
 
 FACETS = ("type", "object_id", "name", "category_id", "category", "price", "in_stock")
 SET_FACETS = ("type", "category_id", "in_stock")  # equality filters answered from sets, without a scan
@@ -131,7 +84,7 @@ class KeywordIndex:
         self.total_length += entry.length
         for term, count in counts.items():
             if term not in self.postings and self._trigram_index is not None:
-                for gram in _trigrams(term):
+                for gram in trigrams(term):
                     self._trigram_index.setdefault(gram, set()).add(term)
             self.postings[term][doc_id] = count
         for key in entry.exact_keys:
@@ -152,7 +105,7 @@ class KeywordIndex:
                 if not posting:
                     del self.postings[term]
                     if self._trigram_index is not None:
-                        for gram in _trigrams(term):
+                        for gram in trigrams(term):
                             self._trigram_index.get(gram, set()).discard(term)
         for key in entry.exact_keys:
             ids = self.exact.get(key)
@@ -174,16 +127,16 @@ class KeywordIndex:
         if self._trigram_index is None:
             index: dict[str, set[str]] = defaultdict(set)
             for term in self.postings:
-                for gram in _trigrams(term):
+                for gram in trigrams(term):
                     index[gram].add(term)
             self._trigram_index = index
-        grams = _trigrams(word)
+        grams = set(trigrams(word))
         shared: Counter = Counter()
         for gram in grams:
             shared.update(self._trigram_index.get(gram, ()))
         limit = 1 if len(word) < 7 else 2
         candidates = [term for term, count in shared.items() if count * 3 >= len(grams)]
-        close = [(d, term) for term in candidates if (d := _edit_distance(word, term, limit)) <= limit]
+        close = [(d, term) for term in candidates if (d := edit_distance(word, term, limit)) <= limit]
         close.sort()
         return [term for _, term in close[:3]]
 

@@ -80,11 +80,11 @@ class VectorStore(ABC):
 
     @abstractmethod
     def records(self, collection: str) -> dict[str, tuple[dict, list[float]]]:
-        """Every id the collection holds with its metadata and vector (services/consistency.py)."""
+        """Every id the collection holds with its metadata and vector (indexing/consistency.py)."""
 
 
 def _transient_types() -> tuple[type[BaseException], ...]:
-    import httpx
+    import httpx  # deferred, like chromadb below: processes that never search do not load them
 
     return (httpx.TransportError, ConnectionError, TimeoutError)
 
@@ -92,7 +92,7 @@ def _transient_types() -> tuple[type[BaseException], ...]:
 @contextmanager
 def _translate(action: str) -> Iterator[None]:
     """Unreachable or slow server -> TransientIndexError; a missing collection -> CollectionNotFound."""
-    from chromadb.errors import NotFoundError
+    from chromadb.errors import NotFoundError  # deferred: chromadb is heavy to import
 
     try:
         yield
@@ -128,6 +128,7 @@ class ChromaVectorStore(VectorStore):
         if self._client is None:
             with self._lock:
                 if self._client is None:
+                    # Deferred to the first connection: chromadb takes a while to import.
                     import chromadb
                     import httpx
                     from chromadb.config import Settings

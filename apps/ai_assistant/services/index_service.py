@@ -4,12 +4,13 @@
 - `sync_documents(ids)` the same for some documents (the Celery auto-indexer calls it with outbox ids);
 - `rebuild_index()` a NEW versioned collection, filled while searches keep using the old one, then an
   atomic switch of the pointer, a re-sync of every document against the database, and the old one dropped;
-- `search_products(query, ...)` hybrid search (services/search.py);
+- `search_documents(query, ...)` hybrid search of every document type (retrieval/query.py), also under
+  the guide's name `search_products()`;
 - `status()` what the index holds and whether it is behind.
 
 Helpers, one job each: documents.py (rows -> documents), embeddings.py + embedding_cache.py (vectors, each
 text embedded once), vector_store.py (Chroma), index_writer.py (hash compare and writes under the index
-write lock), index_state.py (the pointer), bm25.py + search.py (retrieval).
+write lock), index_state.py (the pointer), retrieval/ (search).
 """
 
 from __future__ import annotations
@@ -19,23 +20,21 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Min
 from django.utils import timezone
 
-from apps.ai_assistant.documents import DOC_TYPES, all_doc_ids, iter_all_documents
-from apps.ai_assistant.embeddings import get_embedding_provider
+from apps.ai_assistant.indexing import state as index_state
+from apps.ai_assistant.indexing.documents.registry import all_doc_ids, iter_all_documents
+from apps.ai_assistant.indexing.lock import index_write_lock
+from apps.ai_assistant.indexing.state import RebuildInProgress, Target
+from apps.ai_assistant.indexing.writer import Counts, IndexWriter, ensure_collection
 from apps.ai_assistant.models import IndexChange, IndexedDocument
-from apps.ai_assistant.services import index_state
-from apps.ai_assistant.services.index_lock import index_write_lock
-from apps.ai_assistant.services.index_state import RebuildInProgress, Target
-from apps.ai_assistant.services.index_writer import Counts, IndexWriter, ensure_collection
-from apps.ai_assistant.services.search import SearchFilters, hybrid_search
-from apps.ai_assistant.services.vector_store import CollectionNotFound, get_vector_store
-from apps.catalog.models import Category
+from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
+from apps.ai_assistant.retrieval.query import search_documents
+from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +43,6 @@ BATCH_SIZE = 500
 # After the switch, wait this long before dropping the old collection: every process's search cache
 # (refreshed every 0.5 s) has moved to the new one by then.
 DROP_GRACE_SECONDS = 1.0
-MAX_LIMIT = 50
 
 __all__ = ["IndexService", "RebuildInProgress", "get_index_service"]
 
@@ -236,35 +234,13 @@ class IndexService:
             logger.exception("Could not drop the abandoned collection %s", target.collection)
 
     # -- reads ----------------------------------------------------------------------------------
-    def search_products(
-        self,
-        query: str,
-        *,
-        type: str | None = None,
-        category: int | str | None = None,
-        min_price: Decimal | float | str | None = None,
-        max_price: Decimal | float | str | None = None,
-        in_stock: bool | None = None,
-        limit: int = 10,
-    ) -> list[dict]:
-        """Hybrid search (see services/search.py); each hit: id, type, object_id, name, score, price (string),
-        in_stock, category, category_id, snippet. ValueError names a bad argument."""
-        query = str(query or "").strip()
-        if not query:
-            return []
-        if type is not None and type not in DOC_TYPES:
-            raise ValueError(f"type must be one of {', '.join(DOC_TYPES)}")
-        low, high = _price_arg(min_price, "min_price"), _price_arg(max_price, "max_price")
-        if low is not None and high is not None and low > high:
-            raise ValueError("min_price must not exceed max_price")
-        filters = SearchFilters(
-            type=type or None,
-            category_id=resolve_category(category),
-            min_price=low,
-            max_price=high,
-            in_stock=in_stock,
-        )
-        return hybrid_search(query[:500], filters, limit=max(1, min(int(limit), MAX_LIMIT)))
+    def search_documents(self, query: str, **filters: Any) -> list[dict]:
+        """Hybrid search over all five document types: retrieval/query.py `search_documents()` (same arguments)."""
+        return search_documents(query, **filters)
+
+    def search_products(self, query: str, **filters: Any) -> list[dict]:
+        """The setup guide's name for `search_documents()`: it searches every document type, not products only."""
+        return self.search_documents(query, **filters)
 
     def status(self) -> dict[str, Any]:
         """What the index holds, what is pending, and whether a rebuild runs or is needed. No vector store call."""
@@ -301,38 +277,6 @@ def ledger_hashes_all(collection: str) -> dict[str, str]:
 
 def _age(moment: datetime | None) -> float | None:
     return round((timezone.now() - moment).total_seconds(), 3) if moment else None
-
-
-def _price_arg(value: Any, name: str) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"{name} must be a number") from None
-    if not number.is_finite() or number < 0:
-        raise ValueError(f"{name} must be a number >= 0")
-    return float(number)
-
-
-def resolve_category(value: int | str | None) -> int | None:
-    """A category id from an id, a slug or a name; ValueError("category ...") when there is no such category."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) or (str(value).isascii() and str(value).isdigit()):
-        pk = int(value)
-        # Beyond a bigint no row can match, and the database would reject the number itself.
-        if not 0 < pk < 2**63 or not Category.objects.filter(pk=pk).exists():
-            raise ValueError(f"category {pk} does not exist")
-        return pk
-    text = str(value).strip()
-    pk = (
-        Category.objects.filter(slug=text).values_list("pk", flat=True).first()
-        or Category.objects.filter(name__iexact=text).values_list("pk", flat=True).first()
-    )
-    if pk is None:
-        raise ValueError(f"category {text[:60]!r} does not exist")
-    return pk
 
 
 _service: IndexService | None = None

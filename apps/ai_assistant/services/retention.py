@@ -21,7 +21,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from apps.ai_assistant.models import ChatSession, EmbeddingCache, IndexedDocument
-from apps.ai_assistant.services.embedding_cache import text_hash
+from apps.ai_assistant.retrieval.embedding_cache import text_hash
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.ai_assistant.documents import DOC_TYPES
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.services.index_service import MAX_LIMIT, get_index_service
+from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
+from apps.ai_assistant.retrieval.query import MAX_LIMIT
+from apps.ai_assistant.services.index_service import get_index_service
 
 
 def _price(value: str) -> Decimal:
@@ -44,7 +45,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            results = get_index_service().search_products(
+            results = get_index_service().search_documents(
                 options["query"],
                 type=options["type"],
                 category=options["category"],
