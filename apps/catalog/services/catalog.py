@@ -1,5 +1,8 @@
 """Catalog writes that need more than `Model.save()`: bulk updates, guarded deletes, price rules with conditions.
 
+The delete guards (`*_delete_blockers`) are the one place that says what still uses a catalog row: the API
+and the admin both ask them.
+
 Every bulk `QuerySet.update()` on part options goes through `update_options`, so whatever has to
 follow such a write (recording index changes) hooks into one place.
 """
@@ -7,13 +10,15 @@ follow such a write (recording index changes) hooks into one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError, QuerySet
 from django.utils.text import slugify
 
 from apps.catalog.models import Category, Part, PartOption, PriceAdjustmentRule
+from apps.preconfigured_products.models import PreConfiguredProduct
 
 OPTION_BULK_FIELDS = frozenset({"in_stock", "is_active", "default_price", "description"})
 
@@ -60,51 +65,87 @@ def set_options_active(option_ids: Iterable[int], is_active: bool) -> int:
     return update_options(option_ids, is_active=is_active)
 
 
-def _guard_option_delete(options: models.QuerySet, *, surviving_affected: Q) -> None:
-    """Refuse (409) to delete options that products use, or that price rules surviving the delete need."""
-    # Imported here: the products app depends on the catalog, not the other way round.
-    from apps.preconfigured_products.models import PreConfiguredProduct
+@dataclass(frozen=True)
+class DeleteBlocker:
+    """Rows that keep a delete from happening: which (`rows`, by id) and why (`reason`).
 
-    products = list(PreConfiguredProduct.objects.filter(selections__option__in=options).distinct()[:5])
-    if products:
-        raise ProtectedError("Products use this option.", set(products))
-    # Removing a condition would silently widen the rule (fewer conditions match more selections).
-    rules = list(
-        PriceAdjustmentRule.objects.filter(condition_options__in=options).filter(surviving_affected).distinct()
+    The one guard of catalog deletes: the API refuses with a 409 naming a few of them (`refuse_if_blocked`),
+    the admin's delete page lists them (`label: row`) instead of the rows a delete would cascade to.
+    """
+
+    label: str
+    reason: str
+    rows: QuerySet
+
+
+def _products(**lookup) -> QuerySet[PreConfiguredProduct]:
+    return PreConfiguredProduct.objects.filter(**lookup).distinct().order_by("id")
+
+
+def _rules_needing(options: QuerySet[PartOption]) -> DeleteBlocker:
+    # Removing a condition would silently widen the rule (fewer conditions match more selections); rules on
+    # the deleted options themselves go with them.
+    rules = (
+        PriceAdjustmentRule.objects.filter(condition_options__in=options)
+        .exclude(affected_option__in=options)
+        .select_related("affected_option__part")
+        .distinct()
+        .order_by("id")
     )
-    if rules:
-        raise ProtectedError("Price rules depend on this option.", set(rules[:5]))
+    return DeleteBlocker("Price rule", "Price rules depend on this option.", rules)
+
+
+def category_delete_blockers(categories: QuerySet[Category]) -> list[DeleteBlocker]:
+    """Products of the categories; their parts, options and rules go with them."""
+    return [
+        DeleteBlocker("Pre-configured product", "Products belong to this category.", _products(category__in=categories))
+    ]
+
+
+def part_delete_blockers(parts: QuerySet[Part]) -> list[DeleteBlocker]:
+    """Products using the parts, and price rules on other parts conditioned on their options."""
+    # A product's selection row of this part would be cascaded away silently (the PROTECT on its option
+    # does not fire when the protecting row is deleted too), leaving the product without that part.
+    return [
+        DeleteBlocker("Pre-configured product", "Products use this part.", _products(selections__part__in=parts)),
+        _rules_needing(PartOption.objects.filter(part__in=parts)),
+    ]
+
+
+def option_delete_blockers(options: QuerySet[PartOption]) -> list[DeleteBlocker]:
+    """Products using the options, and price rules of other options conditioned on them."""
+    return [
+        DeleteBlocker("Pre-configured product", "Products use this option.", _products(selections__option__in=options)),
+        _rules_needing(options),
+    ]
+
+
+def refuse_if_blocked(blockers: list[DeleteBlocker]) -> None:
+    """Raise ProtectedError (the API's 409 `used_by`) with up to five rows of the first blocker that has any."""
+    for blocker in blockers:
+        rows = list(blocker.rows[:5])
+        if rows:
+            raise ProtectedError(blocker.reason, set(rows))
 
 
 @transaction.atomic
 def delete_part_option(option: PartOption) -> None:
     """Delete an option that no product and no price rule condition uses; its incompatibilities go with it."""
-    _guard_option_delete(PartOption.objects.filter(pk=option.pk), surviving_affected=~Q(affected_option=option))
+    refuse_if_blocked(option_delete_blockers(PartOption.objects.filter(pk=option.pk)))
     option.delete()
 
 
 @transaction.atomic
 def delete_category(category: Category) -> None:
     """Delete a category with its parts, options and rules, unless products of it exist."""
-    from apps.preconfigured_products.models import PreConfiguredProduct
-
-    products = list(PreConfiguredProduct.objects.filter(category=category)[:5])
-    if products:
-        raise ProtectedError("Products belong to this category.", set(products))
+    refuse_if_blocked(category_delete_blockers(Category.objects.filter(pk=category.pk)))
     category.delete()
 
 
 @transaction.atomic
 def delete_part(part: Part) -> None:
     """Delete a part and its options, unless a product or a rule on another part still needs them."""
-    from apps.preconfigured_products.models import PreConfiguredProduct
-
-    # A product's selection row of this part would be cascaded away silently (the PROTECT on its option
-    # does not fire when the protecting row is deleted too), leaving the product without that part.
-    products = list(PreConfiguredProduct.objects.filter(selections__part=part).distinct()[:5])
-    if products:
-        raise ProtectedError("Products use this part.", set(products))
-    _guard_option_delete(PartOption.objects.filter(part=part), surviving_affected=~Q(affected_option__part=part))
+    refuse_if_blocked(part_delete_blockers(Part.objects.filter(pk=part.pk)))
     part.delete()
 
 
