@@ -12,8 +12,13 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
-from apps.catalog.services.catalog import set_options_stock
-from apps.preconfigured_products.models import PreConfiguredProduct
+from apps.catalog.services.catalog import (
+    DeleteBlocker,
+    category_delete_blockers,
+    option_delete_blockers,
+    part_delete_blockers,
+    set_options_stock,
+)
 
 
 class PartInline(admin.TabularInline):
@@ -33,8 +38,8 @@ class CategoryAdmin(admin.ModelAdmin):
     inlines = [PartInline]
 
     def get_deleted_objects(self, objs, request: HttpRequest):
-        protected = _listed("Pre-configured product", _products_using(category__in=[obj.pk for obj in objs]))
-        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, protected)
+        blockers = category_delete_blockers(Category.objects.filter(pk__in=[obj.pk for obj in objs]))
+        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, blockers)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
         return (
@@ -75,32 +80,17 @@ def _listed(label: str, queryset: QuerySet) -> list[str]:
     return rows
 
 
-def _protected_by_rules(options: QuerySet[PartOption]) -> list[str]:
-    """Price rules that would silently widen (lose a condition) if these options went away."""
-    rules = (
-        PriceAdjustmentRule.objects.filter(condition_options__in=options)
-        .exclude(affected_option__in=options)
-        .select_related("affected_option__part")
-        .distinct()
-        .order_by("id")
-    )
-    return _listed("Price rule", rules)
-
-
-def _guarded_deleted_objects(admin_deleted_objects, objs, request: HttpRequest, protected: list[str]):
-    """The admin's delete summary, unless something protects the rows: then only that list.
+def _guarded_deleted_objects(admin_deleted_objects, objs, request: HttpRequest, blockers: list[DeleteBlocker]):
+    """The admin's delete summary, unless something protects the rows (the API's delete guard): then only that list.
 
     Django's summary loads and prints every row a delete would cascade to, one query per row; for a
     category or option used by thousands of products that is thousands of queries for a page that
     can only say "cannot delete".
     """
+    protected = [line for blocker in blockers for line in _listed(blocker.label, blocker.rows)]
     if protected:
         return [], {}, set(), protected
     return admin_deleted_objects(objs, request)
-
-
-def _products_using(**lookup) -> QuerySet[PreConfiguredProduct]:
-    return PreConfiguredProduct.objects.filter(**lookup).distinct().order_by("id")
 
 
 @admin.register(Part)
@@ -121,11 +111,8 @@ class PartAdmin(admin.ModelAdmin):
         return obj.option_total
 
     def get_deleted_objects(self, objs, request: HttpRequest):
-        parts = Part.objects.filter(pk__in=[obj.pk for obj in objs])
-        # A product's selection of this part would be cascaded away silently, leaving it incomplete.
-        protected = _listed("Pre-configured product", _products_using(selections__part__in=parts))
-        protected += _protected_by_rules(PartOption.objects.filter(part__in=parts))
-        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, protected)
+        blockers = part_delete_blockers(Part.objects.filter(pk__in=[obj.pk for obj in objs]))
+        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, blockers)
 
 
 @admin.register(PartOption)
@@ -160,10 +147,8 @@ class PartOptionAdmin(admin.ModelAdmin):
         self.message_user(request, f"{changed} option(s) marked in stock.", messages.SUCCESS)
 
     def get_deleted_objects(self, objs, request: HttpRequest):
-        options = PartOption.objects.filter(pk__in=[obj.pk for obj in objs])
-        protected = _listed("Pre-configured product", _products_using(selections__option__in=options))
-        protected += _protected_by_rules(options)
-        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, protected)
+        blockers = option_delete_blockers(PartOption.objects.filter(pk__in=[obj.pk for obj in objs]))
+        return _guarded_deleted_objects(super().get_deleted_objects, objs, request, blockers)
 
 
 class IncompatibilityRuleForm(forms.ModelForm):
@@ -171,22 +156,8 @@ class IncompatibilityRuleForm(forms.ModelForm):
         model = IncompatibilityRule
         fields = ("part_option", "incompatible_with_option", "message")
 
-    def _post_clean(self) -> None:
-        # The model's clean() reads both options; without them (a field error is already shown) skip it.
-        if self.cleaned_data.get("part_option") and self.cleaned_data.get("incompatible_with_option"):
-            super()._post_clean()
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        a, b = cleaned.get("part_option"), cleaned.get("incompatible_with_option")
-        if a and b:
-            # The rule is symmetric, so the reversed pair is the same rule.
-            duplicate = IncompatibilityRule.objects.filter(part_option=b, incompatible_with_option=a)
-            if self.instance.pk:
-                duplicate = duplicate.exclude(pk=self.instance.pk)
-            if duplicate.exists():
-                raise forms.ValidationError({"incompatible_with_option": "This pair already has a rule."})
-        return cleaned
+    # The rule's checks (one category, different parts, no duplicate pair, ...) are the model's clean(), which the
+    # API runs too; ModelForm calls it, so the errors show on the same field with the same message.
 
 
 @admin.register(IncompatibilityRule)
@@ -212,12 +183,9 @@ class PriceAdjustmentRuleForm(forms.ModelForm):
         cleaned = super().clean()
         affected, conditions = cleaned.get("affected_option"), cleaned.get("condition_options")
         if affected and conditions:
-            if any(option.part.category_id != affected.part.category_id for option in conditions):
-                self.add_error("condition_options", "Every condition must belong to the affected option's category.")
-            elif any(option.part_id == affected.part_id for option in conditions):
-                self.add_error("condition_options", "A condition cannot be on the affected option's own part.")
-            elif len({option.part_id for option in conditions}) != len(conditions):
-                self.add_error("condition_options", "Two conditions on one part can never both be chosen.")
+            # The conditions' checks the API runs too; the error names `condition_options` with the same message.
+            rule = PriceAdjustmentRule(pk=self.instance.pk, affected_option=affected)
+            rule.clean_conditions(conditions.select_related("part"))
         return cleaned
 
 

@@ -1,11 +1,14 @@
 """Catalog of configurable products: categories, their parts, part options and the rules between them.
 
-Models stay thin: validation of whole selections and pricing live in
+Each rule between options is checked here, in one place, which the API serializers and the admin forms
+both call: `IncompatibilityRule.clean()` and `PriceAdjustmentRule.clean_conditions()` (the database
+constraints below back them). Validation of whole selections and pricing live in
 `apps.catalog.services.configurator`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,6 +17,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from apps.catalog.fields import MoneyField
+
+# The most options one selection names: a quote's choices, a price rule's conditions (which must fit in one).
+MAX_SELECTED_OPTIONS = 50
 
 
 class TimeStamped(models.Model):
@@ -104,14 +110,28 @@ class IncompatibilityRule(TimeStamped):
         return f"{self.part_option} ✗ {self.incompatible_with_option}"
 
     def clean(self) -> None:
+        """The rule's checks, for the API and the admin alike: errors name `incompatible_with_option`."""
         # Field validation reports missing options; only compare two options that are both set.
         if self.part_option_id is None or self.incompatible_with_option_id is None:
             return
         a, b = self.part_option, self.incompatible_with_option
+        field = "incompatible_with_option"
+        if a.pk == b.pk:
+            raise ValidationError({field: "An option cannot be incompatible with itself."})
         if a.part.category_id != b.part.category_id:
-            raise ValidationError({"incompatible_with_option": "Both options must belong to one category."})
+            raise ValidationError({field: "Both options must belong to one category."})
         if a.part_id == b.part_id:
-            raise ValidationError({"incompatible_with_option": "Both options must be on different parts."})
+            raise ValidationError(
+                {field: "Both options must be on different parts (one part's options exclude each other already)."}
+            )
+        # The rule is symmetric, so the reversed pair is the same rule.
+        existing = IncompatibilityRule.objects.filter(
+            Q(part_option=a, incompatible_with_option=b) | Q(part_option=b, incompatible_with_option=a)
+        )
+        if self.pk is not None:
+            existing = existing.exclude(pk=self.pk)
+        if existing.exists():
+            raise ValidationError({field: "A rule between these two options already exists."})
 
 
 class PriceAdjustmentRule(TimeStamped):
@@ -130,3 +150,33 @@ class PriceAdjustmentRule(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.affected_option} at {self.adjusted_price}"
+
+    def clean_conditions(self, condition_options: Iterable[PartOption]) -> None:
+        """The checks of this rule's conditions (a many-to-many, so not part of `clean()`), for the API and the
+        admin alike: errors name `condition_options`. Reads `affected_option` and, when saved, `pk`."""
+        if self.affected_option_id is None:
+            return  # field validation reports the missing option
+        affected, conditions = self.affected_option, list(condition_options)
+        field = "condition_options"
+        ids = [option.pk for option in conditions]
+        if len(ids) != len(set(ids)):
+            raise ValidationError({field: "A condition option is listed more than once."})
+        if len(ids) > MAX_SELECTED_OPTIONS:
+            raise ValidationError({field: f"At most {MAX_SELECTED_OPTIONS} condition options."})
+        if affected.pk in ids:
+            raise ValidationError({field: "The affected option cannot be its own condition."})
+        category_id = affected.part.category_id
+        if any(option.part.category_id != category_id for option in conditions):
+            raise ValidationError({field: "Condition options must belong to the affected option's category."})
+        parts = [option.part_id for option in conditions]
+        if affected.part_id in parts:
+            raise ValidationError(
+                {field: "A condition option on the affected option's own part can never be chosen with it."}
+            )
+        if len(parts) != len(set(parts)):
+            raise ValidationError({field: "Two condition options on one part can never be chosen together."})
+        twins = PriceAdjustmentRule.objects.filter(affected_option=affected).prefetch_related("condition_options")
+        if self.pk is not None:
+            twins = twins.exclude(pk=self.pk)
+        if any({option.pk for option in twin.condition_options.all()} == set(ids) for twin in twins):
+            raise ValidationError({field: "A rule with these conditions already exists for this option."})

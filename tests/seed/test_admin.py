@@ -105,7 +105,7 @@ def test_rule_forms_report_bad_input_instead_of_failing(admin_client, demo):
         {"affected_option": red.pk, "condition_options": [black.pk], "adjusted_price": "5.00"},
     )
     assert response.status_code == 200
-    assert "cannot be on the affected option&#x27;s own part" in response.content.decode()
+    assert "on the affected option&#x27;s own part can never be chosen with it" in response.content.decode()
     assert PriceAdjustmentRule.objects.count() == 6
 
 

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import Q
 from rest_framework import serializers
 
 from apps.catalog.fields import without_negative_zero
-from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
+from apps.catalog.models import (
+    MAX_SELECTED_OPTIONS,
+    Category,
+    IncompatibilityRule,
+    Part,
+    PartOption,
+    PriceAdjustmentRule,
+)
 from apps.catalog.services.catalog import save_price_rule, unique_slug
 
 MAX_ID = 2**63 - 1
 MAX_STEP = 10_000
-MAX_QUOTE_OPTIONS = 50
+MAX_QUOTE_OPTIONS = MAX_SELECTED_OPTIONS
 
 
 class MoneyField(serializers.DecimalField):
@@ -87,6 +95,14 @@ def _merged(serializer: serializers.Serializer, attrs: dict, name: str):
 def _immutable(serializer: serializers.Serializer, attrs: dict, name: str, message: str) -> None:
     if serializer.instance is not None and name in attrs and attrs[name] != getattr(serializer.instance, name):
         raise serializers.ValidationError({name: message})
+
+
+def _model_check(check: Callable[[], None]) -> None:
+    """Run a rule check the model owns (the admin runs the same one): its error is a 400 naming the same field."""
+    try:
+        check()
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict) from exc
 
 
 class CategorySerializer(JsonModelSerializer):
@@ -221,26 +237,12 @@ class IncompatibilityRuleSerializer(JsonModelSerializer):
         validators: list = []
 
     def validate(self, attrs: dict) -> dict:
-        a = _merged(self, attrs, "part_option")
-        b = _merged(self, attrs, "incompatible_with_option")
-        if a is None or b is None:
-            return attrs
-        field = "incompatible_with_option"
-        if a.pk == b.pk:
-            raise serializers.ValidationError({field: "An option cannot be incompatible with itself."})
-        if a.part.category_id != b.part.category_id:
-            raise serializers.ValidationError({field: "Both options must belong to one category."})
-        if a.part_id == b.part_id:
-            raise serializers.ValidationError(
-                {field: "Both options must be on different parts (one part's options exclude each other already)."}
-            )
-        existing = IncompatibilityRule.objects.filter(
-            Q(part_option=a, incompatible_with_option=b) | Q(part_option=b, incompatible_with_option=a)
+        rule = IncompatibilityRule(
+            pk=self.instance.pk if self.instance is not None else None,
+            part_option=_merged(self, attrs, "part_option"),
+            incompatible_with_option=_merged(self, attrs, "incompatible_with_option"),
         )
-        if self.instance is not None:
-            existing = existing.exclude(pk=self.instance.pk)
-        if existing.exists():
-            raise serializers.ValidationError({field: "A rule between these two options already exists."})
+        _model_check(rule.clean)
         return attrs
 
 
@@ -271,42 +273,17 @@ class PriceAdjustmentRuleSerializer(JsonModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs: dict) -> dict:
-        affected = _merged(self, attrs, "affected_option")
         if "condition_options" in attrs:
             conditions = attrs["condition_options"]
         elif self.instance is not None:
             conditions = list(self.instance.condition_options.select_related("part"))
         else:
             conditions = []
-        if affected is None:
-            return attrs
-        field = "condition_options"
-        ids = [option.pk for option in conditions]
-        if len(ids) != len(set(ids)):
-            raise serializers.ValidationError({field: "A condition option is listed more than once."})
-        if len(ids) > MAX_QUOTE_OPTIONS:
-            raise serializers.ValidationError({field: f"At most {MAX_QUOTE_OPTIONS} condition options."})
-        if affected.pk in ids:
-            raise serializers.ValidationError({field: "The affected option cannot be its own condition."})
-        category_id = affected.part.category_id
-        if any(option.part.category_id != category_id for option in conditions):
-            raise serializers.ValidationError(
-                {field: "Condition options must belong to the affected option's category."}
-            )
-        parts = [option.part_id for option in conditions]
-        if affected.part_id in parts:
-            raise serializers.ValidationError(
-                {field: "A condition option on the affected option's own part can never be chosen with it."}
-            )
-        if len(parts) != len(set(parts)):
-            raise serializers.ValidationError(
-                {field: "Two condition options on one part can never be chosen together."}
-            )
-        twins = PriceAdjustmentRule.objects.filter(affected_option=affected).prefetch_related("condition_options")
-        if self.instance is not None:
-            twins = twins.exclude(pk=self.instance.pk)
-        if any({option.pk for option in twin.condition_options.all()} == set(ids) for twin in twins):
-            raise serializers.ValidationError({field: "A rule with these conditions already exists for this option."})
+        rule = PriceAdjustmentRule(
+            pk=self.instance.pk if self.instance is not None else None,
+            affected_option=_merged(self, attrs, "affected_option"),
+        )
+        _model_check(lambda: rule.clean_conditions(conditions))
         return attrs
 
     def create(self, validated_data: dict) -> PriceAdjustmentRule:
