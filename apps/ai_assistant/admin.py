@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from apps.ai_assistant.indexing import outbox, scheduling
+from apps.ai_assistant.indexing import scheduling
+from apps.ai_assistant.indexing.status import index_status
 from apps.ai_assistant.models import ChatMessage, ChatSession, IndexChange, IndexedDocument, IndexState
 
 logger = logging.getLogger(__name__)
@@ -67,25 +68,12 @@ class IndexStateAdmin(ReadOnlyAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         context = {
             **(extra_context or {}),
-            "index_status": self._status(),
+            "index_status": index_status(tolerate_errors=True),
             # The panel offers only the buttons the user may press; the views check again.
             "can_rebuild_index": request.user.has_perm("ai_assistant.rebuild_index"),
             "can_update_index": request.user.has_perm("ai_assistant.update_index"),
         }
         return super().changelist_view(request, context)
-
-    def _status(self) -> dict:
-        status: dict = {}
-        try:
-            from apps.ai_assistant.services.index_service import get_index_service
-
-            status.update(get_index_service().status())
-        except Exception as exc:  # the panel must render even when the vector store is down
-            status["status_error"] = f"{type(exc).__name__}: {exc}"
-        status.update(outbox.stats())
-        status["flush_scheduled"] = scheduling.is_flush_scheduled()
-        status["rebuild_task_id"] = scheduling.running_rebuild_id()
-        return status
 
     def _queue(
         self, request: HttpRequest, what: str, permission: str, trigger

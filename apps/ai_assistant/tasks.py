@@ -33,7 +33,7 @@ from celery.result import AsyncResult
 from celery.signals import worker_process_init
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.indexing import outbox, scheduling
+from apps.ai_assistant.indexing import outbox, scheduling, state
 from apps.ai_assistant.services import retention
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class IndexTask(Task):
 
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         try:
-            scheduling.note_error(f"{self.name} {task_id}: {type(exc).__name__}: {exc}")
+            state.note_error(f"{self.name} {task_id}: {type(exc).__name__}: {exc}")
         except Exception:  # the database may be what failed; the worker log has the error anyway
             logger.exception("Cannot record the failure of %s", task_id)
 
@@ -74,18 +74,13 @@ class SingleRebuildTask(IndexTask):
     """A rebuild task that is queued at most once: a second trigger gets the first one's result handle."""
 
     def apply_async(self, args=None, kwargs=None, task_id=None, **options) -> AsyncResult:
-        task_id = task_id or str(uuid.uuid4())
-        owner = scheduling.claim_rebuild(task_id)
-        if owner != task_id:
-            logger.info("A rebuild is already queued or running (%s); not queueing another", owner)
-            result = self.AsyncResult(owner)
-            result.already_running = True
-            return result
-        try:
-            return super().apply_async(args, kwargs, task_id=task_id, **options)
-        except Exception:
-            scheduling.finish_rebuild(task_id)
-            raise
+        send = super().apply_async
+        task_id, queued = scheduling.queue_rebuild(
+            lambda claimed: send(args, kwargs, task_id=claimed, **options), task_id
+        )
+        result = self.AsyncResult(task_id)
+        result.already_running = not queued
+        return result
 
 
 def _progress_reporter(task: Task) -> Callable[..., None]:
@@ -117,7 +112,7 @@ def rebuild_ai_index(self) -> dict:
     from apps.ai_assistant.services.index_service import RebuildInProgress, get_index_service
 
     task_id = self.request.id or f"local-{uuid.uuid4()}"
-    owner = scheduling.claim_rebuild(task_id)
+    owner = state.claim_rebuild(task_id)
     if owner != task_id:
         logger.info("Rebuild %s skipped: rebuild %s is running", task_id, owner)
         return {"status": "already_running", "task_id": owner}
@@ -129,7 +124,7 @@ def rebuild_ai_index(self) -> dict:
         return {"status": "already_running", "task_id": "", "detail": str(exc)}
     finally:
         # Also on a transient error: the retry re-claims the slot with the same task id.
-        scheduling.finish_rebuild(task_id)
+        state.finish_rebuild(task_id)
     logger.info("Rebuild %s finished: %s", task_id, result)
     return _jsonable({"status": "rebuilt", **(result or {})})
 
@@ -151,14 +146,14 @@ def scheduled_index_refresh(self, force: bool = False) -> dict:
     """Scheduled (nightly) reconcile of the database with the index: repairs any drift."""
     from apps.ai_assistant.services.index_service import get_index_service
 
-    if not force and not scheduling.refresh_due():
+    if not force and not state.refresh_due():
         return {"status": "skipped", "reason": "refreshed recently"}
-    running = scheduling.running_rebuild_id()
+    running = state.running_rebuild_id()
     if running:
         # The rebuild re-syncs everything at its end anyway.
         return {"status": "skipped", "reason": f"rebuild {running} is running"}
     result = get_index_service().build_index()
-    scheduling.mark_refreshed()
+    state.mark_refreshed()
     logger.info("Scheduled index refresh: %s", result)
     return _jsonable({"status": "refreshed", **(result or {})})
 

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from apps.ai_assistant.indexing import scheduling
+from apps.ai_assistant.indexing import state
 from apps.ai_assistant.models import IndexState
 from tests.auto_index.helpers import broker_at, dead_broker_url
 from tests.fixtures.celery_worker import purge_queues
@@ -66,7 +66,7 @@ def test_queue_down_is_503_not_500_and_frees_the_rebuild_slot(staff_client):
     with broker_at(dead_broker_url()):
         assert staff_client.post("/api/ai-assistant/index/rebuild").status_code == 503
         assert staff_client.post("/api/ai-assistant/index/update").status_code == 503
-    assert scheduling.running_rebuild_id() == ""
+    assert state.running_rebuild_id() == ""
 
 
 @pytest.mark.parametrize("bad", ["not-a-task", "123", "x" * 300, "'; DROP TABLE x; --"])
@@ -91,7 +91,7 @@ def test_admin_panel_shows_status_and_queues_work(client, admin_user):
 
     response = client.post("/admin/ai_assistant/indexstate/rebuild/", follow=True)
     assert response.status_code == 200
-    task_id = scheduling.running_rebuild_id()
+    task_id = state.running_rebuild_id()
     assert task_id and task_id.encode() in response.content
     assert client.get("/admin/ai_assistant/indexstate/rebuild/").status_code == 405
 
@@ -106,11 +106,11 @@ def test_first_bootstrap_queues_one_index_build(db):
 
     said: list[str] = []
     _after_bootstrap(say=said.append)
-    task_id = scheduling.running_rebuild_id()
+    task_id = state.running_rebuild_id()
     assert task_id and task_id in said[0]
     _after_bootstrap(say=said.append)  # bootstrap_shop run again before the worker built it: same task
-    assert scheduling.running_rebuild_id() == task_id
+    assert state.running_rebuild_id() == task_id
     IndexState.objects.filter(pk=1).update(active_collection="marcus_v1", rebuild_task_id="")
     said.clear()
     _after_bootstrap(say=said.append)  # an index exists: nothing is queued
-    assert said == [] and scheduling.running_rebuild_id() == ""
+    assert said == [] and state.running_rebuild_id() == ""

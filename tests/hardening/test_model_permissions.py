@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apps.ai_assistant.indexing import scheduling
+from apps.ai_assistant.indexing import state
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProduct
 from apps.preconfigured_products.services import create_product
@@ -112,7 +112,7 @@ def test_view_only_staff_reads_the_index_but_cannot_queue_work(view_only_client)
     assert view_only_client.get("/api/ai-assistant/index/status").status_code == 200
     assert view_only_client.post("/api/ai-assistant/index/rebuild").status_code == 403
     assert view_only_client.post("/api/ai-assistant/index/update").status_code == 403
-    assert not scheduling.running_rebuild_id()
+    assert not state.running_rebuild_id()
 
 
 def test_each_index_action_has_its_own_permission(django_user_model):
@@ -177,7 +177,7 @@ def test_view_only_staff_sees_the_index_panel_without_its_buttons(client, view_o
 
     assert client.post("/admin/ai_assistant/indexstate/rebuild/").status_code == 403
     assert client.post("/admin/ai_assistant/indexstate/update/").status_code == 403
-    assert not scheduling.running_rebuild_id()
+    assert not state.running_rebuild_id()
 
 
 def test_a_product_editor_without_configuration_rights_keeps_the_configuration(

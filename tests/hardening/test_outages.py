@@ -18,7 +18,7 @@ import redis.exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from apps.ai_assistant.indexing import scheduling
+from apps.ai_assistant.indexing import state
 from apps.catalog.api.exceptions import api_exception_handler
 from ecommerce_backend.devservers import free_port
 from ecommerce_backend.throttling import cache_outage
@@ -96,7 +96,7 @@ def test_index_actions_are_quick_503s_naming_no_internals(admin_api, redis_down,
     assert response.status_code == 503
     assert elapsed <= QUICK
     assert response.json() == UNAVAILABLE
-    assert scheduling.running_rebuild_id() == ""  # a rebuild that was not queued frees its slot
+    assert state.running_rebuild_id() == ""  # a rebuild that was not queued frees its slot
 
 
 def test_everything_else_is_served_quickly_with_redis_down(

@@ -1,6 +1,6 @@
 """Index administration (staff only): status, rebuild, update now, and the state of a task.
 
-Thin over `services.scheduling` / `services.outbox` and the index service; the work runs in the worker.
+Thin over `indexing/scheduling.py` and `indexing/status.py`; the work runs in the worker.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from apps.ai_assistant.api.index_serializers import (
     validate_task_id,
 )
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.indexing import outbox, scheduling
+from apps.ai_assistant.indexing import scheduling
+from apps.ai_assistant.indexing.status import index_status
 from apps.catalog.api.exceptions import UNAVAILABLE as UNAVAILABLE_DETAIL
 from apps.catalog.api.permissions import staff_with_permissions
 from apps.catalog.api.schema import BAD_REQUEST, FORBIDDEN, UNAUTHORIZED, DetailSerializer
@@ -51,21 +52,10 @@ class IndexStatusView(APIView):
         description="Documents indexed, changes waiting in the outbox, last update and rebuild, the last error.",
     )
     def get(self, request: Request) -> Response:
-        from apps.ai_assistant.services.index_service import get_index_service
-
         try:
-            data = dict(get_index_service().status())
+            data = index_status()
         except TransientIndexError as exc:
             return _unavailable("The vector store", exc)
-        data.update(outbox.stats())
-        for name in ("last_update_at", "last_rebuild_at", "last_refresh_at", "last_error"):
-            data.setdefault(name, None)
-        data.setdefault("documents", 0)
-        data.setdefault("active_collection", "")
-        data.setdefault("embedding_model", "")
-        data["flush_scheduled"] = scheduling.is_flush_scheduled()
-        data["rebuild_task_id"] = scheduling.running_rebuild_id()
-        data["rebuild_in_progress"] = bool(data.get("rebuild_in_progress") or data["rebuild_task_id"])
         return Response(IndexStatusSerializer(data).data)
 
 

@@ -24,6 +24,8 @@ from django.db import connection, models, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from apps.ai_assistant.indexing import scheduling, state
+from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
 from apps.ai_assistant.models import IndexChange
 
 logger = logging.getLogger(__name__)
@@ -51,10 +53,8 @@ def record_and_schedule(doc_ids: Iterable[str]) -> int:
     """Record the changes now and queue a debounced flush once the surrounding transaction commits."""
     count = record_changes(doc_ids)
     if count:
-        from apps.ai_assistant.indexing.scheduling import schedule_index_update
-
         # robust: a failure to enqueue is logged by Django and never reaches the caller's request.
-        transaction.on_commit(schedule_index_update, robust=True)
+        transaction.on_commit(scheduling.schedule_index_update, robust=True)
     return count
 
 
@@ -74,8 +74,6 @@ def record_bulk_change(queryset_model: type[models.Model], pks: Iterable[int]) -
 
 def touched(instance: models.Model) -> set[str]:
     """Ids of the documents whose text or filters a change of this row can alter."""
-    from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
-
     return set(touched_doc_ids(instance))
 
 
@@ -148,14 +146,15 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
     flush instead of being swallowed by this one. On failure the claimed rows are released and the
     error propagates (the task decides whether to retry).
     """
-    from apps.ai_assistant.indexing.scheduling import clear_scheduled_mark, schedule_index_update
+    # Deferred: the index service pulls in the retrieval stage (vector store client, numpy), which the web
+    # process's signal handlers, the only other users of this module there, never need.
     from apps.ai_assistant.services.index_service import get_index_service
 
-    clear_scheduled_mark()
+    scheduling.clear_scheduled_mark()
     max_batches = max_batches or settings.AI_INDEX_FLUSH_MAX_BATCHES
     started = time.monotonic()
     totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
-    if _first_build_pending():
+    if state.first_build_pending():
         # Syncing now would build a whole first index beside the queued one (first start: the demo
         # catalog's rows). The rows stay; after the build they cost a hash compare each (sweeper).
         logger.info("No index yet and its first build is queued: leaving the outbox to after it")
@@ -183,7 +182,7 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
     else:
         # Still rows left after max_batches: let another flush continue instead of one endless task.
         if IndexChange.objects.filter(claimed_by="").exists():
-            schedule_index_update(countdown=0)
+            scheduling.schedule_index_update(countdown=0)
     totals["seconds"] = round(time.monotonic() - started, 3)
     if totals["changes"]:
         logger.info(
@@ -195,14 +194,6 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
             totals["sync"],
         )
     return totals
-
-
-def _first_build_pending() -> bool:
-    from apps.ai_assistant.indexing.scheduling import running_rebuild_id
-    from apps.ai_assistant.models import IndexState
-
-    active = IndexState.objects.filter(pk=1).values_list("active_collection", flat=True).first()
-    return not active and bool(running_rebuild_id())
 
 
 def sweep() -> dict:

@@ -1,8 +1,13 @@
-"""The index's pointer and bookkeeping (IndexState, pk=1): which collection is active, which one a rebuild is
-filling, and the version stamp of the active collection's ledger.
+"""The index's pointer and bookkeeping (IndexState, pk=1), and the only module that reads or writes it.
 
-Every change of the pointer is one conditional UPDATE (compare-and-set), so two processes can never both
-win: one first collection, one rebuild at a time, one switch.
+It holds which collection is active, which one a rebuild is filling, the version stamp of the active
+collection's ledger, the rebuild slot (the id of the queued or running rebuild task), the time of the last
+scheduled refresh and the last indexing error.
+
+Every change of the pointer or of the rebuild slot is one conditional UPDATE (compare-and-set), so two
+processes can never both win: one first collection, one rebuild at a time, one switch. A claim (rebuild slot
+or building collection) older than the task hard time limit belongs to a process that died: `is_live()` is
+the one staleness rule for both.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,15 +46,29 @@ def get_state() -> IndexState:
     return state
 
 
-def _stale_before():
+def _stale_before() -> datetime:
     # A rebuild cannot outlive the task hard limit: an older claim belongs to a process that died.
     return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
+def is_live(started_at: datetime | None) -> bool:
+    """The staleness rule of every claim on the state (rebuild slot, building collection)."""
+    return started_at is not None and started_at >= _stale_before()
+
+
+def _free(owner_field: str, started_field: str) -> Q:
+    """A slot nobody holds, or one whose claim is stale (the negation of `is_live` as a filter)."""
+    stale = Q(**{f"{started_field}__isnull": True}) | Q(**{f"{started_field}__lt": _stale_before()})
+    return Q(**{owner_field: ""}) | stale
+
+
 def building_is_live(state: IndexState) -> bool:
-    return bool(
-        state.building_collection and state.building_started_at and state.building_started_at >= _stale_before()
-    )
+    return bool(state.building_collection) and is_live(state.building_started_at)
+
+
+def active_collection() -> str:
+    """The collection searches read, or "" before the first build."""
+    return get_state().active_collection
 
 
 def write_targets(state: IndexState) -> list[Target]:
@@ -92,8 +111,7 @@ def claim_first_collection(target: Target) -> bool:
 def claim_building(target: Target) -> None:
     """Record the collection a rebuild fills; RebuildInProgress when a live rebuild holds the slot."""
     get_state()
-    free = Q(building_collection="") | Q(building_started_at__isnull=True) | Q(building_started_at__lt=_stale_before())
-    won = IndexState.objects.filter(free, pk=1).update(
+    won = IndexState.objects.filter(_free("building_collection", "building_started_at"), pk=1).update(
         building_collection=target.collection,
         building_provider=target.provider,
         building_model=target.model,
@@ -137,6 +155,61 @@ def mark_updated(collection: str) -> None:
         ledger_version=F("ledger_version") + 1, last_update_at=timezone.now()
     )
     _search_sees_it()
+
+
+# --- the rebuild slot: one rebuild task queued or running at a time ------------------------------
+
+
+def running_rebuild_id() -> str:
+    """The id of the rebuild that is queued or running, or "" (a stale claim counts as none)."""
+    state = get_state()
+    return state.rebuild_task_id if state.rebuild_task_id and is_live(state.rebuild_started_at) else ""
+
+
+def claim_rebuild(task_id: str) -> str:
+    """Compare-and-set the rebuild slot to `task_id`; returns the owner afterwards (== task_id when won)."""
+    get_state()
+    # Free, stale, or already ours (the worker re-claims the id that the trigger recorded).
+    won = (
+        IndexState.objects.filter(pk=1)
+        .filter(_free("rebuild_task_id", "rebuild_started_at") | Q(rebuild_task_id=task_id))
+        .update(rebuild_task_id=task_id, rebuild_started_at=timezone.now())
+    )
+    if won:
+        return task_id
+    return running_rebuild_id() or task_id
+
+
+def finish_rebuild(task_id: str) -> None:
+    """Free the rebuild slot if `task_id` still holds it."""
+    IndexState.objects.filter(pk=1, rebuild_task_id=task_id).update(rebuild_task_id="", rebuild_started_at=None)
+
+
+def first_build_pending() -> bool:
+    """No collection is active yet and a rebuild (the first build) is queued or running."""
+    return not active_collection() and bool(running_rebuild_id())
+
+
+# --- bookkeeping of the scheduled refresh and of errors ------------------------------------------
+
+
+def refresh_due() -> bool:
+    """False when a refresh ran within AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS."""
+    last = get_state().last_refresh_at
+    if last is None:
+        return True
+    return timezone.now() - last >= timedelta(seconds=settings.AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS)
+
+
+def mark_refreshed() -> None:
+    get_state()
+    IndexState.objects.filter(pk=1).update(last_refresh_at=timezone.now())
+
+
+def note_error(message: str) -> None:
+    """Keep the last indexing error where the status endpoint and the admin show it."""
+    get_state()
+    IndexState.objects.filter(pk=1).update(last_error=message[:2000])
 
 
 def _search_sees_it() -> None:
