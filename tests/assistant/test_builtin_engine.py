@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from apps.ai_assistant.assistant.understanding.parser import parse
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from apps.ai_assistant.models import ChatSession
-from apps.ai_assistant.services.chat.parser import Vocabulary, parse
 from apps.catalog.models import PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct
 

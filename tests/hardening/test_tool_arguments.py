@@ -7,7 +7,7 @@ import json
 import pytest
 
 from apps.ai_assistant.assistant.tool_runner import run_tool
-from apps.ai_assistant.services.chat.parser import Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from tests.assistant.conftest import Chat, assistant_settings, client_ip, demo_catalog, fake_openai  # noqa: F401
 from tests.assistant.fake_openai import text, tool_calls
 

@@ -12,8 +12,10 @@ from apps.ai_assistant.assistant.tools.parts import list_part_options
 from apps.ai_assistant.assistant.tools.products import product_facts, product_texts, query_products
 from apps.ai_assistant.assistant.tools.quotes import quote_ids
 from apps.ai_assistant.assistant.tools.search import search_index
+from apps.ai_assistant.assistant.understanding.parser import ParsedMessage, parse
+from apps.ai_assistant.assistant.understanding.vocabulary import OptionInfo, Vocabulary
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
 from apps.ai_assistant.models import ChatSession
-from apps.ai_assistant.services.chat.parser import STOP_WORDS, OptionInfo, ParsedMessage, Vocabulary, parse, tokens_of
 
 
 def _dec(value) -> Decimal | None:

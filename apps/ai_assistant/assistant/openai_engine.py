@@ -17,8 +17,8 @@ from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer, AnswerEngine
 from apps.ai_assistant.assistant.tools.money import currency
 from apps.ai_assistant.assistant.tools.products import product_facts
 from apps.ai_assistant.assistant.tools.registry import TOOL_SCHEMAS
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from apps.ai_assistant.models import ChatSession
-from apps.ai_assistant.services.chat.parser import Vocabulary
 
 logger = logging.getLogger(__name__)
 

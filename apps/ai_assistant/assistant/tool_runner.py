@@ -17,7 +17,7 @@ from typing import Any
 
 from apps.ai_assistant.assistant.tools.arguments import MAX_NUMBER_CHARS, ToolError
 from apps.ai_assistant.assistant.tools.registry import TOOLS
-from apps.ai_assistant.services.chat.parser import Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from apps.ai_assistant.services.chat.parser import CategoryInfo, OptionInfo, Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import CategoryInfo, OptionInfo, Vocabulary
 
 
 class ToolError(ValueError):

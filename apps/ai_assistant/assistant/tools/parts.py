@@ -8,7 +8,7 @@ from typing import Any
 
 from apps.ai_assistant.assistant.tools.arguments import ToolError, names_of, resolve_category, text
 from apps.ai_assistant.assistant.tools.money import currency, money
-from apps.ai_assistant.services.chat.parser import OptionInfo, Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import OptionInfo, Vocabulary
 from apps.catalog.models import IncompatibilityRule, PriceAdjustmentRule
 
 

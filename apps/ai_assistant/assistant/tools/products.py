@@ -25,7 +25,7 @@ from apps.ai_assistant.assistant.tools.arguments import (
     text_list,
 )
 from apps.ai_assistant.assistant.tools.money import currency, money
-from apps.ai_assistant.services.chat.parser import Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from apps.preconfigured_products import selectors as product_selectors
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 

@@ -16,7 +16,7 @@ from apps.ai_assistant.assistant.tools.arguments import (
 )
 from apps.ai_assistant.assistant.tools.money import money
 from apps.ai_assistant.assistant.tools.parts import option_brief
-from apps.ai_assistant.services.chat.parser import Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from apps.catalog.models import IncompatibilityRule, PriceAdjustmentRule
 from apps.catalog.services import configurator
 

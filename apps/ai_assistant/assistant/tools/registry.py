@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from apps.ai_assistant.assistant.tools import parts, products, quotes, search
-from apps.ai_assistant.services.chat.parser import Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 
 Runner = Callable[[dict, Vocabulary], dict]
 

@@ -21,7 +21,7 @@ from apps.ai_assistant.assistant.tools.arguments import (
 )
 from apps.ai_assistant.assistant.tools.money import currency, money
 from apps.ai_assistant.assistant.tools.products import product_facts
-from apps.ai_assistant.services.chat.parser import Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from apps.ai_assistant.services.index_service import get_index_service
 from apps.preconfigured_products.models import PreConfiguredProduct
 

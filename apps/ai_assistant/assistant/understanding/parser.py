@@ -1,0 +1,210 @@
+"""The built-in engine's understanding of a customer's message: parse() and what it found (ParsedMessage).
+
+Names come from the catalog as it is in the database (categories, parts, options, products), matched
+forgivingly by the vocabulary (vocabulary.py). Around the names the parser reads price limits and sort order
+(prices.py), stock questions, compatibility and price questions, and whether the message is a follow-up of
+the previous one, and classifies the question (its kind). It never decides a price or a compatibility: the engine asks
+the configurator and the database for those.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
+from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, normalize, tokens_of
+
+_OUT_OF_STOCK_RE = re.compile(
+    r"\b(out of stock|sold out|unavailable|not available|not in stock|run out|ran out|backorder)"
+)
+_STOCK_RE = re.compile(r"\b(in stock|stock|available|availability|sold out|unavailable|have any left|in store)\b")
+_PRICE_Q_RE = re.compile(
+    r"\b(how much|price|prices|priced|cost|costs|costing|total|quote|pay|expensive|what would .{0,40} be)\b"
+)
+_COMPAT_RE = re.compile(
+    r"\b(can|could|may)\s+(i|you|we|one)\s+(have|get|combine|put|choose|pick|order|mix|use|fit|pair|add)\b|"
+    r"\bcompatib|\bcombin|\btogether\b|\bpossible\b|\ballowed\b|\bworks? (with|on)\b|\bgo(es)? (with|on)\b|"
+    r"\b(ok|okay|fine) with\b|\bpair|\bmatch|\bmix\b|\bfits?\b|\bavailable (with|on|for)\b|"
+    r"\bincompatib|\bis there .{0,40} with\b"
+)
+# Words of a request for products ("show me bikes with ..."), as opposed to a question about a configuration.
+_SEARCH_RE = re.compile(r"\b(show|find|list|which|recommend|suggest|looking for|search|browse|any)\b")
+_OPTIONS_Q_RE = re.compile(
+    r"\b(options?|choices?|choose|pick|which|what|list|offer|variants?|kinds?|types?|colou?rs|are there|"
+    r"do you have|available)\b"
+)
+_FOLLOW_UP_RE = re.compile(
+    r"^(and|also|what about|how about|but|only|now|plus|with|without|same|then|instead|in that case|"
+    r"what if|ok|okay)\b|\b(those|these|them|that one|instead|same one|the same)\b"
+)
+# A yes/no question ("are red rims in stock?") rather than a request for products ("longboards in stock").
+_YES_NO_RE = re.compile(r"^\s*(is|are|do|does|did|has|have|will|can|could|any)\b")
+_GREETING_RE = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|help|thanks|thank you)\b")
+
+
+@dataclass
+class ParsedMessage:
+    """What the built-in engine understood of one message (ids refer to the vocabulary)."""
+
+    text: str
+    category_id: int | None = None
+    category_explicit: bool = False
+    # Where the category came from: "explicit" (named), "names" (its options, parts or products),
+    # "context" (the previous messages) or None.
+    category_source: str | None = None
+    option_ids: list[int] = field(default_factory=list)
+    part_ids: list[int] = field(default_factory=list)
+    product_ids: list[int] = field(default_factory=list)
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    sort: str | None = None  # "price_asc" | "price_desc"
+    asks_price: bool = False
+    asks_stock: bool = False
+    asks_out_of_stock: bool = False
+    asks_compat: bool = False
+    asks_options: bool = False
+    is_follow_up: bool = False
+    is_greeting: bool = False
+    free_text: str = ""
+    kind: str = "search"
+
+
+def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> ParsedMessage:
+    """Read a message; `context` (the session's) decides the category when the message names none."""
+    context = context or {}
+    text = normalize(message)
+    parsed = ParsedMessage(text=message)
+    parsed.min_price, parsed.max_price, parsed.sort, price_spans = parse_price_limits(text)
+    # Numbers inside price phrases must not be read as option names ("under 8" is not "8-speed").
+    name_text = text
+    for start, end in sorted(price_spans, reverse=True):
+        name_text = name_text[:start] + " " + name_text[end:]
+    mentions = vocab.match(name_text)
+
+    cats = [t.ref for m in mentions for t in m.terms if t.kind == "category"]
+    if cats:
+        parsed.category_id = cats[0]
+        parsed.category_explicit = True
+        parsed.category_source = "explicit"
+    else:
+        # The category the named options, parts and products belong to, if they agree.
+        votes: dict[int, int] = {}
+        for m in mentions:
+            owners = {_owner_category(vocab, t) for t in m.terms if t.kind != "category"}
+            for cat in owners:
+                votes[cat] = votes.get(cat, 0) + (2 if len(owners) == 1 else 1)
+        if votes:
+            best = max(votes.values())
+            tied = [c for c, v in votes.items() if v == best]
+            previous = context.get("category_id")
+            parsed.category_id = previous if previous in tied else tied[0]
+            parsed.category_source = "names"
+        elif context.get("category_id") in vocab.categories:
+            parsed.category_id = context["category_id"]
+            parsed.category_source = "context"
+
+    words = tokens_of(name_text)
+    used = set()
+    by_start = {m.start: m for m in mentions}
+    for mention in mentions:
+        terms = mention.terms
+        if parsed.category_id is not None:
+            # A name of another category ("quad" fins when asking about quad skates) is not meant here.
+            terms = [t for t in terms if _owner_category(vocab, t) == parsed.category_id]
+            if not terms:
+                continue
+        term = _pick(vocab, terms, mention, by_start)
+        used.update(range(mention.start, mention.end))
+        if term.kind == "option" and term.ref not in parsed.option_ids:
+            parsed.option_ids.append(term.ref)
+        elif term.kind == "part" and term.ref not in parsed.part_ids:
+            parsed.part_ids.append(term.ref)
+        elif term.kind == "product" and term.ref not in parsed.product_ids:
+            parsed.product_ids.append(term.ref)
+    parsed.free_text = " ".join(
+        w for i, w in enumerate(words) if i not in used and w not in STOP_WORDS and not w.replace(".", "").isdigit()
+    )
+
+    parsed.asks_out_of_stock = bool(_OUT_OF_STOCK_RE.search(text))
+    parsed.asks_stock = parsed.asks_out_of_stock or bool(_STOCK_RE.search(text))
+    parsed.asks_price = bool(_PRICE_Q_RE.search(text))
+    parsed.asks_compat = bool(_COMPAT_RE.search(text))
+    parsed.asks_options = bool(_OPTIONS_Q_RE.search(text))
+    parsed.is_follow_up = bool(_FOLLOW_UP_RE.search(text.strip()))
+    parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
+    parsed.kind = _classify(parsed, text, context)
+    return parsed
+
+
+def _owner_category(vocab: Vocabulary, term: Term) -> int:
+    if term.kind == "category":
+        return term.ref
+    if term.kind == "part":
+        return vocab.parts[term.ref].category_id
+    if term.kind == "option":
+        return vocab.options[term.ref].category_id
+    return vocab.products[term.ref].category_id
+
+
+def _pick(vocab: Vocabulary, terms: list[Term], mention: Mention, by_start: dict[int, Mention]) -> Term:
+    """One term for an ambiguous span: the option whose part is named next to it, else the first step.
+
+    `by_start` holds the message's mentions (which never overlap) by their first word.
+    """
+    if len(terms) == 1:
+        return terms[0]
+    categories = [t for t in terms if t.kind == "category"]
+    if categories:
+        return categories[0]  # "skis" is the category before it is the "Ski type" part
+    options = [t for t in terms if t.kind == "option"]
+    if options:
+        # The mentions starting within one word of this one's end (looked up, not scanned: a message can
+        # hold thousands of mentions).
+        near = (by_start.get(start) for start in (mention.end - 1, mention.end, mention.end + 1))
+        neighbours = [m for m in near if m is not None and m is not mention]
+        near_parts = {t.ref for m in neighbours for t in m.terms if t.kind == "part"}
+        for term in options:
+            if vocab.options[term.ref].part_id in near_parts:
+                return term
+        return min(options, key=lambda t: (vocab.parts[vocab.options[t.ref].part_id].step, t.ref))
+    parts = [t for t in terms if t.kind == "part"]
+    if parts:
+        return min(parts, key=lambda t: (vocab.parts[t.ref].step, t.ref))
+    return terms[0]
+
+
+def _classify(p: ParsedMessage, text: str, context: dict) -> str:
+    """The kind of question: compatibility, quote, option_price, option_stock, part_options,
+    out_of_stock, product_info, search or help."""
+    n_options = len(p.option_ids)
+    has_limits = p.min_price is not None or p.max_price is not None or p.sort is not None
+    previous_kind = context.get("kind")
+    search_like = (
+        has_limits
+        or (p.category_explicit and bool(_SEARCH_RE.search(text)))
+        or (p.is_follow_up and previous_kind == "search" and not p.asks_price and not p.asks_compat)
+    )
+    if p.is_greeting:
+        return "help"
+    if p.product_ids and not n_options and not has_limits:
+        return "product_info"
+    if n_options >= 2 and p.asks_compat and not p.asks_price and not search_like:
+        return "compatibility"
+    if n_options >= 2 and not search_like and (p.asks_price or not p.category_explicit):
+        return "quote"
+    if n_options >= 1 and p.is_follow_up and previous_kind in {"quote", "compatibility"} and not has_limits:
+        return "compatibility" if p.asks_compat and not p.asks_price else "quote"
+    if p.part_ids and not n_options and (p.asks_options or p.asks_stock or p.asks_price):
+        return "part_options"
+    if p.asks_out_of_stock and not n_options and not p.product_ids and not has_limits:
+        return "out_of_stock"
+    if n_options == 1 and p.asks_price and not search_like:
+        return "quote" if p.category_explicit else "option_price"
+    if n_options == 1 and p.asks_stock and not p.category_explicit and not has_limits and _YES_NO_RE.search(text):
+        return "option_stock"
+    if not (p.category_id or p.option_ids or p.part_ids or p.product_ids or p.free_text or has_limits):
+        return "help"
+    return "search"

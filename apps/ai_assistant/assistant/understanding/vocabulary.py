@@ -1,0 +1,290 @@
+"""The catalog's names as the built-in engine knows them: categories, parts, options and products loaded from
+the database for one message (Vocabulary.load), each name with its everyday variants, and forgiving matching of
+a message's words against them (plurals, hyphens, glued words, small misspellings). The tools resolve
+names given by a model through the same lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from apps.ai_assistant.assistant.understanding.words import tokens_of
+from apps.catalog.models import Category, Part, PartOption
+from apps.preconfigured_products.models import PreConfiguredProduct
+
+# Product names are matched only while the catalog is small enough to hold them in memory per message;
+# in a larger catalog the search index finds products by name instead.
+MAX_PRODUCT_NAMES = 2000
+
+# Words a part name shares with many parts; they do not name a part on their own.
+GENERIC_PART_WORDS = {"type", "color", "kind", "style", "size", "model", "option", "the", "and", "of"}
+
+# A few everyday names for categories, keyed by the stemmed category name.
+CATEGORY_SYNONYMS: dict[str, list[str]] = {
+    "bicycle": ["bike", "bicycle", "cycle"],
+    "bike": ["bike", "bicycle", "cycle"],
+    "ski": ["ski"],
+    "surfboard": ["surfboard", "surf board", "surf"],
+    "roller skate": ["skate", "roller skate", "rollerskate", "rollerblade"],
+}
+
+
+def _without_brackets(name: str) -> str:
+    """`name` with each "(...)" replaced by a space, as re.sub(r"\\([^)]*\\)", " ", name) would do.
+
+    Written out because that pattern is quadratic on a name of many "(" and no ")": each "(" scans to the end.
+    """
+    parts: list[str] = []
+    position = 0
+    while (start := name.find("(", position)) != -1 and (end := name.find(")", start)) != -1:
+        parts.append(name[position:start])
+        parts.append(" ")
+        position = end + 1
+    parts.append(name[position:])
+    return "".join(parts)
+
+
+def _as_id(value: object) -> int | None:
+    """`value` as a primary key when it is one (an int, or up to 19 decimal digits), else None (a name)."""
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    # int() of thousands of digits is slow and refused beyond 4,300; no key has more than 19 digits.
+    return int(value) if value.isdecimal() and len(value) <= 19 else None
+
+
+@lru_cache(maxsize=65536)
+def _token_score(word: str, alias: str) -> float:
+    """1 for the same stem, 0.8 for a small misspelling of a longer word, else 0."""
+    if word == alias:
+        return 1.0
+    if len(alias) < 4 or len(word) < 4 or not alias.isalpha() or not word.isalpha():
+        return 0.0
+    if abs(len(alias) - len(word)) > 2:
+        return 0.0
+    matcher = SequenceMatcher(None, word, alias)
+    # quick_ratio is an upper bound of ratio: most pairs are ruled out without the full comparison.
+    return 0.8 if matcher.quick_ratio() >= 0.82 and matcher.ratio() >= 0.82 else 0.0
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    id: int
+    category_id: int
+    name: str
+    step: int
+    required: bool
+
+
+@dataclass(frozen=True)
+class OptionInfo:
+    id: int
+    part_id: int
+    category_id: int
+    name: str
+    price: Decimal
+    in_stock: bool
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    id: int
+    category_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # "category" | "part" | "option" | "product"
+    ref: int
+    tokens: tuple[str, ...]
+
+
+@dataclass
+class Mention:
+    """Terms found on one span of the message (several when a name is ambiguous)."""
+
+    start: int
+    end: int
+    score: float
+    terms: list[Term]
+
+
+class Vocabulary:
+    """The catalog's names, loaded from the database for one message."""
+
+    def __init__(
+        self,
+        categories: list[CategoryInfo],
+        parts: list[PartInfo],
+        options: list[OptionInfo],
+        products: list[ProductInfo],
+    ) -> None:
+        self.categories = {c.id: c for c in categories}
+        self.parts = {p.id: p for p in parts}
+        self.options = {o.id: o for o in options}
+        self.products = {p.id: p for p in products}
+        self.terms: list[Term] = []
+        self._build_terms()
+        self._by_first: dict[str, list[Term]] = {}
+        for term in dict.fromkeys(self.terms):
+            self._by_first.setdefault(term.tokens[0], []).append(term)
+
+    @classmethod
+    def load(cls) -> Vocabulary:
+        categories = [CategoryInfo(c.id, c.name, c.slug) for c in Category.objects.filter(is_active=True)]
+        active = {c.id for c in categories}
+        parts = [
+            PartInfo(p.id, p.category_id, p.name, p.step, p.required)
+            for p in Part.objects.filter(category_id__in=active).order_by("category_id", "step", "id")
+        ]
+        options = [
+            OptionInfo(o.id, o.part_id, o.part.category_id, o.name, o.default_price, o.in_stock)
+            for o in PartOption.objects.filter(is_active=True, part__category_id__in=active).select_related("part")
+        ]
+        product_rows = PreConfiguredProduct.objects.filter(is_active=True, category_id__in=active)
+        products = (
+            [ProductInfo(p.id, p.category_id, p.name) for p in product_rows.only("id", "category_id", "name")]
+            if product_rows.count() <= MAX_PRODUCT_NAMES
+            else []
+        )
+        return cls(categories, parts, options, products)
+
+    # -- names ----------------------------------------------------------------------------------
+    def _add(self, kind: str, ref: int, text: str) -> None:
+        toks = tuple(tokens_of(text))
+        if not toks:
+            return
+        self.terms.append(Term(kind, ref, toks))
+        if len(toks) > 1:
+            # Glued spellings: "fullsuspension", "8speed", "fatbike".
+            self.terms.append(Term(kind, ref, ("".join(toks),)))
+
+    def _build_terms(self) -> None:
+        for cat in self.categories.values():
+            names = {cat.name, cat.slug.replace("-", " ")}
+            key = " ".join(tokens_of(cat.name))
+            names.update(CATEGORY_SYNONYMS.get(key, []))
+            for name in names:
+                self._add("category", cat.id, name)
+        part_words: dict[int, set[str]] = {}
+        for part in self.parts.values():
+            self._add("part", part.id, part.name)
+            words = {t for t in tokens_of(part.name) if t not in GENERIC_PART_WORDS and len(t) >= 3}
+            part_words[part.id] = words
+            for word in words:
+                self._add("part", part.id, word)
+        for opt in self.options.values():
+            self._add("option", opt.id, opt.name)
+            # "Indoor wheels (95A)" is also "indoor wheels" and "indoor".
+            plain = _without_brackets(opt.name)
+            toks = tokens_of(plain)
+            if plain.strip() != opt.name.strip():
+                self._add("option", opt.id, plain)
+            words = part_words.get(opt.part_id, set())
+            if len(toks) > 1 and toks[-1] in words:
+                # "Road wheels" is also "road"; "8-speed chain" is also "8 speed".
+                self._add("option", opt.id, " ".join(toks[:-1]))
+            for word in words:
+                if word not in toks:
+                    # "red rims", "matte finish", "diamond frame".
+                    self._add("option", opt.id, f"{' '.join(toks)} {word}")
+        for prod in self.products.values():
+            self._add("product", prod.id, prod.name)
+
+    # -- lookups used by the tools --------------------------------------------------------------
+    def find_category(self, value: str | int | None) -> CategoryInfo | None:
+        """A category by id, name, slug or everyday name ("bikes")."""
+        if value is None or value == "":
+            return None
+        if (pk := _as_id(value)) is not None:
+            return self.categories.get(pk)
+        mentions = self.match(str(value), kinds={"category"})
+        for mention in mentions:
+            return self.categories[mention.terms[0].ref]
+        return None
+
+    def find_part(self, category_id: int | None, value: str | int) -> PartInfo | None:
+        if (pk := _as_id(value)) is not None:
+            part = self.parts.get(pk)
+            return part if part and (category_id is None or part.category_id == category_id) else None
+        for mention in self.match(str(value), kinds={"part", "option"}):
+            for term in mention.terms:
+                part_id = term.ref if term.kind == "part" else self.options[term.ref].part_id
+                if category_id is None or self.parts[part_id].category_id == category_id:
+                    return self.parts[part_id]
+        return None
+
+    def find_option(self, category_id: int | None, value: str | int) -> OptionInfo | None:
+        if (pk := _as_id(value)) is not None:
+            opt = self.options.get(pk)
+            return opt if opt and (category_id is None or opt.category_id == category_id) else None
+        for mention in self.match(str(value), kinds={"option"}):
+            candidates = [self.options[t.ref] for t in mention.terms]
+            candidates = [o for o in candidates if category_id is None or o.category_id == category_id]
+            if candidates:
+                return candidates[0]
+        return None
+
+    def part_options(self, part_id: int) -> list[OptionInfo]:
+        return [o for o in self.options.values() if o.part_id == part_id]
+
+    def category_parts(self, category_id: int) -> list[PartInfo]:
+        return sorted((p for p in self.parts.values() if p.category_id == category_id), key=lambda p: (p.step, p.id))
+
+    # -- matching -------------------------------------------------------------------------------
+    def match(self, text: str, kinds: set[str] | None = None) -> list[Mention]:
+        """Non-overlapping mentions of catalog names in `text`, longest first, in message order."""
+        words = tokens_of(text)
+        found: list[Mention] = []
+        # Terms are grouped by their first token, so each word is compared with each distinct first token
+        # once, and only the terms whose first token matched are checked further.
+        first_matches = {
+            word: [(first, score) for first in self._by_first if (score := _token_score(word, first))]
+            for word in set(words)
+        }
+        for start, word in enumerate(words):
+            for first, first_score in first_matches[word]:
+                for term in self._by_first[first]:
+                    if kinds and term.kind not in kinds:
+                        continue
+                    n = len(term.tokens)
+                    if start + n > len(words):
+                        continue
+                    score = first_score * len(first)
+                    for offset in range(1, n):
+                        word_at, token = words[start + offset], term.tokens[offset]
+                        token_score = 1.0 if word_at == token else _token_score(word_at, token)
+                        if not token_score:
+                            break
+                        score += token_score * len(term.tokens[offset])
+                    else:
+                        found.append(Mention(start, start + n, score, [term]))
+        found.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
+        # Accepted spans by (start, end) and the words they cover: each candidate is checked in the time of
+        # its own length, not against every accepted span (quadratic in a message of one word repeated).
+        accepted: dict[tuple[int, int], Mention] = {}
+        covered = [False] * len(words)
+        for cand in found:
+            same = accepted.get((cand.start, cand.end))
+            if same is not None:
+                if abs(same.score - cand.score) < 1e-9 and cand.terms[0] not in same.terms:
+                    same.terms.append(cand.terms[0])
+                continue
+            if any(covered[cand.start : cand.end]):
+                continue
+            covered[cand.start : cand.end] = [True] * (cand.end - cand.start)
+            accepted[(cand.start, cand.end)] = cand
+        return sorted(accepted.values(), key=lambda m: m.start)

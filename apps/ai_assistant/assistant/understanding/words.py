@@ -1,0 +1,52 @@
+"""The words of a customer's message as the built-in engine reads them: normalised, tokenised, lightly stemmed,
+and the stop words that carry no search meaning (words of conversation, prices and stock).
+
+Catalog names go through the same functions (vocabulary.py), so a message word and a name word compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STOP_TEXT = (
+    """a an the and or but if of to in on at for from by with without about as is are was were be been
+    do does did have has had i me my we our you your it its this that these those there here what which who
+    whom whose when where why how can could would should will shall may might must please show find give
+    tell list any some all one ones much many more most less least very just also only get got want need
+    looking look like something anything thing things see let know offer sell price prices cost costs
+    eur euro euros usd dollar dollars under below above over between than max maximum min minimum up
+    cheap cheapest cheaper expensive budget total stock available availability options option choices
+    choice choose combine compatible possible allowed work works go goes together not no yes instead same
+    hi hello hey thanks thank ok okay sure else other another now then still again s k out left sold currently
+    right today moment there their them they us would like d ll re ve m t isn don doesn whats"""
+)
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, drop thousands separators, one spelling of colour."""
+    text = text.lower()
+    text = re.sub(r"(?<=\d)[,’'](?=\d{3}\b)", "", text)
+    text = re.sub(r"\bthru\b", "through", text)
+    return text.replace("colour", "color").replace("&", " and ")
+
+
+def stem(token: str) -> str:
+    """A light stem: plurals to singular, so "rims" meets "rim" and "bikes" meets "bike"."""
+    if token.isdigit() or len(token) <= 3:
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("sses"):
+        return token[:-2]
+    if token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token
+
+
+def tokens_of(text: str) -> list[str]:
+    return [stem(t) for t in _TOKEN_RE.findall(normalize(text))]
+
+
+STOP_WORDS = {stem(word) for word in _STOP_TEXT.split()}
