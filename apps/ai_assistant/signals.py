@@ -4,7 +4,9 @@ Thin over `services.outbox`: every save, delete and M2M change of a catalog row 
 documents it touches (`documents.touched_doc_ids`) as IndexChange rows in the same transaction, and a
 flush is scheduled when that transaction commits. Deletes compute the ids in pre_delete, while the
 row's relations still exist, and record them in post_delete, once the delete really happened.
-`QuerySet.update()` sends no signal: bulk writes call `outbox.record_bulk_change` themselves.
+`QuerySet.update()` sends no post_save: the catalog sends `catalog_bulk_changed` for its bulk writes, recorded
+here with `outbox.record_bulk_change`. When the shop is bootstrapped (`shop_bootstrapped`) and no index exists
+yet, its first build is queued here. The catalog knows neither receiver (it imports nothing of this app).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from apps.ai_assistant.indexing.outbox import record_and_schedule, touched
+from apps.ai_assistant.indexing.outbox import record_and_schedule, record_bulk_change, touched
+from apps.ai_assistant.indexing.scheduling import queue_first_index_build
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
+from apps.catalog.signals import catalog_bulk_changed, shop_bootstrapped
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 
 INDEXED_MODELS = (
@@ -32,8 +36,6 @@ _PENDING_ATTR = "_ai_index_doc_ids"
 def _enabled() -> bool:
     # AI_INDEX_AUTO_UPDATE=0 turns recording off, e.g. for a bulk import followed by a rebuild.
     return getattr(settings, "AI_INDEX_AUTO_UPDATE", True)
-
-
 
 
 def on_saved(sender, instance, **kwargs) -> None:
@@ -91,3 +93,17 @@ def on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -
     elif action.startswith("post_"):
         before = getattr(instance, _PENDING_ATTR, set())
         record_and_schedule(before | _m2mtouched(instance, reverse, model, pk_set))
+
+
+@receiver(catalog_bulk_changed, dispatch_uid="ai_index_bulk_changed")
+def on_bulk_changed(sender, pks, **kwargs) -> None:
+    """Rows changed with `QuerySet.update()`: record what they touch, in the transaction of the write."""
+    record_bulk_change(sender, pks)
+
+
+@receiver(shop_bootstrapped, dispatch_uid="ai_index_first_build")
+def on_shop_bootstrapped(sender, say=print, **kwargs) -> None:
+    """First start (no active collection): queue the first index build for the worker."""
+    task_id = queue_first_index_build()
+    if task_id:
+        say(f"No AI index yet: queued its first build (task {task_id}); the worker builds it once Chroma is up.")

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from apps.catalog.models import Category
 from apps.catalog.services.demo_catalog import load_demo_catalog
+from apps.catalog.signals import shop_bootstrapped
 
 ADMIN_USERNAME = "admin"
 
@@ -85,9 +86,5 @@ def bootstrap_shop(say: Callable[[str], None] = print) -> BootstrapResult:
 
 
 def _after_bootstrap(say: Callable[[str], None] = print) -> None:
-    """First start (no active index collection): queue the first index build for the worker."""
-    from apps.ai_assistant.indexing.scheduling import queue_first_index_build
-
-    task_id = queue_first_index_build()
-    if task_id:
-        say(f"No AI index yet: queued its first build (task {task_id}); the worker builds it once Chroma is up.")
+    """Tell the apps that follow the first start (the AI index queues its first build when it has none)."""
+    shop_bootstrapped.send(sender=None, say=say)

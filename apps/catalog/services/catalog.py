@@ -18,6 +18,7 @@ from django.db.models import ProtectedError, QuerySet
 from django.utils.text import slugify
 
 from apps.catalog.models import Category, Part, PartOption, PriceAdjustmentRule
+from apps.catalog.signals import catalog_bulk_changed
 from apps.preconfigured_products.models import PreConfiguredProduct
 
 OPTION_BULK_FIELDS = frozenset({"in_stock", "is_active", "default_price", "description"})
@@ -49,10 +50,8 @@ def update_options(option_ids: Iterable[int], **fields) -> int:
     if not ids or not fields:
         return 0
     changed = PartOption.objects.filter(pk__in=ids).update(**fields)
-    # update() sends no signal: record the touched index documents in this transaction (outbox).
-    from apps.ai_assistant.services.outbox import record_bulk_change
-
-    record_bulk_change(PartOption, ids)
+    # update() sends no post_save: tell the receivers (the AI index's outbox) in this transaction.
+    catalog_bulk_changed.send(sender=PartOption, pks=ids)
     return changed
 
 
