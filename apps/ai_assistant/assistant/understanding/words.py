@@ -2,11 +2,24 @@
 and the stop words that carry no search meaning (words of conversation, prices and stock).
 
 Catalog names go through the same functions (vocabulary.py), so a message word and a name word compare equal.
+
+The shared text pieces live in apps/ai_assistant/retrieval/text.py; this module uses them where they are the
+same as the chat's rules (the plural s: `singular`) and keeps its own where the chat differs on purpose:
+- stop words: the chat drops many more words than a keyword query (conversation, prices, stock: "cheapest",
+  "available", "hello"), else they would be searched for as free text; retrieval's list holds "while",
+  which the chat keeps;
+- tokens: "1.5" stays one token (a price or a size), "rider's" splits; retrieval's `words()` keeps "v2.0" and
+  "rider's" whole, `plain_words()` splits "1.5";
+- normalising: the chat also drops thousands separators ("1,200"), reads "thru" and "colour" and "&";
+- stemming: the chat turns "-sses" into "-ss" ("glasses" -> "glass") and takes the s off "-us"/"-is" words,
+  where retrieval's `stem()` keeps it; the catalog's names were matched with these rules.
 """
 
 from __future__ import annotations
 
 import re
+
+from apps.ai_assistant.retrieval.text import singular
 
 _STOP_TEXT = (
     """a an the and or but if of to in on at for from by with without about as is are was were be been
@@ -40,9 +53,7 @@ def stem(token: str) -> str:
         return token[:-3] + "y"
     if token.endswith("sses"):
         return token[:-2]
-    if token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
+    return singular(token)  # the plural s, except after "ss"
 
 
 def tokens_of(text: str) -> list[str]:
