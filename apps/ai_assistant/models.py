@@ -7,6 +7,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+# Ids per `IN (...)` list when the indexing and retrieval code read these tables (and the catalog) by a long
+# list of ids: below SQLite's historic limit of 999 bound variables per statement.
+IN_LIST_CHUNK = 900
+
 
 class IndexChange(models.Model):
     """Outbox row: a document whose source rows changed, written in the changing transaction.

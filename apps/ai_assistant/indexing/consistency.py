@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from apps.ai_assistant.indexing import state as index_state
-from apps.ai_assistant.indexing.documents.registry import Document, iter_all_documents
+from apps.ai_assistant.indexing.documents.base import Document
+from apps.ai_assistant.indexing.documents.registry import iter_all_documents
 from apps.ai_assistant.models import IndexChange, IndexedDocument
 from apps.ai_assistant.retrieval.embedding_cache import cached_vectors, text_hash
 from apps.ai_assistant.retrieval.embeddings import get_embedding_provider

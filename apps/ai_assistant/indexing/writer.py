@@ -12,18 +12,16 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
-from apps.ai_assistant.indexing.documents.registry import Document, build_documents
+from apps.ai_assistant.indexing.documents.base import Document
+from apps.ai_assistant.indexing.documents.registry import build_documents
 from apps.ai_assistant.indexing.lock import index_write_lock
 from apps.ai_assistant.indexing.state import Target, building_is_live, get_state, mark_updated, write_targets
-from apps.ai_assistant.models import IndexedDocument
+from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument
 from apps.ai_assistant.retrieval.embedding_cache import embed_texts, text_hash
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 logger = logging.getLogger(__name__)
-
-LEDGER_CHUNK = 900  # ids per IN (...) list
-
 
 @dataclass
 class Counts:
@@ -49,10 +47,10 @@ def provider_for(target: Target) -> EmbeddingProvider:
 def ledger_hashes(collection: str, doc_ids: Iterable[str]) -> dict[str, str]:
     ids = list(doc_ids)
     found: dict[str, str] = {}
-    for start in range(0, len(ids), LEDGER_CHUNK):
+    for start in range(0, len(ids), IN_LIST_CHUNK):
         found.update(
             IndexedDocument.objects.filter(
-                collection=collection, doc_id__in=ids[start : start + LEDGER_CHUNK]
+                collection=collection, doc_id__in=ids[start : start + IN_LIST_CHUNK]
             ).values_list("doc_id", "content_hash")
         )
     return found
@@ -163,9 +161,9 @@ class IndexWriter:
             )
         if deletes:
             store.delete(target.collection, deletes)
-            for start in range(0, len(deletes), LEDGER_CHUNK):
+            for start in range(0, len(deletes), IN_LIST_CHUNK):
                 IndexedDocument.objects.filter(
-                    collection=target.collection, doc_id__in=deletes[start : start + LEDGER_CHUNK]
+                    collection=target.collection, doc_id__in=deletes[start : start + IN_LIST_CHUNK]
                 ).delete()
         if upserts or counts.deleted:
             mark_updated(target.collection)

@@ -12,11 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from apps.ai_assistant.models import EmbeddingCache
+from apps.ai_assistant.models import IN_LIST_CHUNK, EmbeddingCache
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider
-
-# Bound IN (...) lists (SQLite allows a few thousand parameters in older builds).
-LOOKUP_CHUNK = 900
 
 
 def text_hash(text: str) -> str:
@@ -35,9 +32,9 @@ def cached_vectors(provider: EmbeddingProvider, hashes: list[str]) -> dict[str, 
     """The cached vectors among `hashes`, by hash."""
     found: dict[str, list[float]] = {}
     unique = sorted(set(hashes))
-    for start in range(0, len(unique), LOOKUP_CHUNK):
+    for start in range(0, len(unique), IN_LIST_CHUNK):
         rows = EmbeddingCache.objects.filter(
-            provider=provider.name, model=provider.model, text_hash__in=unique[start : start + LOOKUP_CHUNK]
+            provider=provider.name, model=provider.model, text_hash__in=unique[start : start + IN_LIST_CHUNK]
         ).values_list("text_hash", "vector")
         for digest, vector in rows:
             found[digest] = _from_bytes(vector)

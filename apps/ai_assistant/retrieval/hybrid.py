@@ -28,7 +28,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.models import IndexedDocument, IndexState
+from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument, IndexState
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
 from apps.ai_assistant.retrieval.keyword import KeywordIndex
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
@@ -162,8 +162,9 @@ class KeywordIndexCache:
             for doc_id, digest, text, metadata in rows:
                 index.put(doc_id, digest, text, metadata)
             return
-        for start in range(0, len(changed), 900):
-            for doc_id, digest, text, metadata in ledger.filter(doc_id__in=changed[start : start + 900]).values_list(
+        for start in range(0, len(changed), IN_LIST_CHUNK):
+            chunk = changed[start : start + IN_LIST_CHUNK]
+            for doc_id, digest, text, metadata in ledger.filter(doc_id__in=chunk).values_list(
                 *fields
             ):
                 index.put(doc_id, digest, text, metadata)

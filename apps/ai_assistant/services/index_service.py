@@ -31,7 +31,7 @@ from apps.ai_assistant.indexing.documents.registry import all_doc_ids, iter_all_
 from apps.ai_assistant.indexing.lock import index_write_lock
 from apps.ai_assistant.indexing.state import RebuildInProgress, Target
 from apps.ai_assistant.indexing.writer import Counts, IndexWriter, ensure_collection
-from apps.ai_assistant.models import IndexChange, IndexedDocument
+from apps.ai_assistant.models import IN_LIST_CHUNK, IndexChange, IndexedDocument
 from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
 from apps.ai_assistant.retrieval.query import search_documents
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
@@ -136,8 +136,8 @@ class IndexService:
             known = set(ledger.values_list("doc_id", flat=True))
             lost = sorted(known - stored)  # the ledger forgets them: the full pass re-adds them
             orphans = sorted(stored - known)
-            for start in range(0, len(lost), 900):
-                ledger.filter(doc_id__in=lost[start : start + 900]).delete()
+            for start in range(0, len(lost), IN_LIST_CHUNK):
+                ledger.filter(doc_id__in=lost[start : start + IN_LIST_CHUNK]).delete()
             if orphans:
                 store.delete(target.collection, orphans)
         if lost or orphans:
