@@ -25,16 +25,16 @@ _BETWEEN_RES = [
 ]
 _MAX_RES = [
     re.compile(
-        rf"(?:\bunder|\bbelow|\bless than|\bcheaper than|\blower than|\bmax(?:imum)?|\bat most|\bup to|"
-        rf"\bno more than|\bnot more than|\bwithin|\bbudget(?: of| is)?|<=?|\bbeneath|\bnot over|\bnot above)"
-        rf"\s*+(?:of\s++)?{_NUM}"
+        # One \b before the words (not one per word): most positions of a message fail it at once.
+        rf"(?:\b(?:under|below|less than|cheaper than|lower than|max(?:imum)?|at most|up to|no more than|"
+        rf"not more than|within|budget(?: of| is)?|beneath|not over|not above)|<=?)\s*+(?:of\s++)?{_NUM}"
     ),
     re.compile(rf"{_NUM_START}{_NUM}\s*+(?:or less|or under|or below|max(?:imum)?\b|tops\b|at most)"),
 ]
 _MIN_RES = [
     re.compile(
-        rf"(?:\bover|\babove|\bmore than|\bat least|\bmin(?:imum)?|\bstarting (?:at|from)|\bfrom|"
-        rf"\bgreater than|>=?|\bpricier than|\bmore expensive than)\s*+(?:of\s++)?{_NUM}"
+        rf"(?:\b(?:over|above|more than|at least|min(?:imum)?|starting (?:at|from)|from|greater than|"
+        rf"pricier than|more expensive than)|>=?)\s*+(?:of\s++)?{_NUM}"
     ),
     re.compile(rf"{_NUM_START}{_NUM}\s*+(?:or more|or above|or over|and up\b|plus\b)"),
 ]

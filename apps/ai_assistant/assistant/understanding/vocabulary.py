@@ -255,21 +255,29 @@ class Vocabulary:
             word: [(first, score) for first in self._by_first if (score := _token_score(word, first))]
             for word in set(words)
         }
+        # The terms to try after a first token, with their lengths, made once per call (a long message
+        # meets the same first tokens over and over).
+        plans: dict[str, list[tuple[Term, tuple[str, ...], int]]] = {}
+        n_words = len(words)
         for start, word in enumerate(words):
             for first, first_score in first_matches[word]:
-                for term in self._by_first[first]:
-                    if kinds and term.kind not in kinds:
-                        continue
-                    n = len(term.tokens)
-                    if start + n > len(words):
+                plan = plans.get(first)
+                if plan is None:
+                    plan = plans[first] = [
+                        (term, term.tokens, len(term.tokens))
+                        for term in self._by_first[first]
+                        if not kinds or term.kind in kinds
+                    ]
+                for term, tokens, n in plan:
+                    if start + n > n_words:
                         continue
                     score = first_score * len(first)
                     for offset in range(1, n):
-                        word_at, token = words[start + offset], term.tokens[offset]
+                        word_at, token = words[start + offset], tokens[offset]
                         token_score = 1.0 if word_at == token else _token_score(word_at, token)
                         if not token_score:
                             break
-                        score += token_score * len(term.tokens[offset])
+                        score += token_score * len(token)
                     else:
                         found.append(Mention(start, start + n, score, [term]))
         found.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))
