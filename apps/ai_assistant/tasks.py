@@ -1,8 +1,9 @@
-"""Celery tasks of the AI index (names as in the original setup guide; logic in the services).
+"""Celery tasks of the AI index (names as in the original setup guide; logic in indexing/ and services/).
 
 - `rebuild_ai_index`  (ai_assistant.rebuild_index, queue ai_heavy): zero-downtime full rebuild, one at a
   time: triggering it while one is queued or running returns that task's id instead of a new one.
-- `update_ai_index`   (ai_assistant.update_index, ai_light): sync everything pending in the outbox now.
+- `update_ai_index`   (ai_assistant.update_index, ai_light): sync everything pending in the outbox now (the
+  "Update now" of the API and the admin; the same work as the flush, not the command `sync_ai_index`).
 - `flush_index_changes` (ai_assistant.flush_index_changes, ai_light): the debounced flush the signals queue.
 - `scheduled_index_refresh` (ai_assistant.scheduled_index_refresh, ai_heavy): nightly reconcile of DB vs
   index (build_index), skipped when one ran within AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS.
@@ -131,7 +132,7 @@ def rebuild_ai_index(self) -> dict:
 
 @shared_task(name="ai_assistant.update_index", bind=True, base=IndexTask, **RETRY_OPTIONS)
 def update_ai_index(self) -> dict:
-    """Incremental update: sync every document with pending changes in the outbox, now."""
+    """Incremental update: sync every document with pending changes in the outbox, now (= the flush)."""
     return _jsonable(outbox.flush_changes())
 
 

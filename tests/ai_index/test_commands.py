@@ -18,9 +18,9 @@ def _run(*args) -> str:
 
 
 def test_update_status_search_and_rebuild(demo, vector_index):
-    output = _run("update_ai_index")
+    output = _run("sync_ai_index")
     assert "sync: 67/67 documents, 67 embedded" in output and "67 added" in output
-    assert "0 embedded" in _run("update_ai_index")
+    assert "0 embedded" in _run("sync_ai_index")
 
     status = _run("ai_index_status")
     assert "documents" in status and "67" in status and vector_index.prefix in status

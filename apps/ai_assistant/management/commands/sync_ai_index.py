@@ -1,4 +1,8 @@
-"""`manage.py update_ai_index`: sync the active collection with the database (only changes are written)."""
+"""`manage.py sync_ai_index`: sync the active collection with the database (only changes are written).
+
+A full hash-compared pass (`build_index()`), not the task `update_ai_index`, which flushes the outbox: hence its
+own name (docs/celery.md).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ from apps.ai_assistant.services.index_service import get_index_service
 
 class Command(BaseCommand):
     help = (
-        "Update the AI knowledge index: compare every catalog document with what the active collection holds "
-        "(by content hash), add new ones, update changed ones, delete vanished ones. Texts already embedded "
-        "are never embedded again. Creates the first collection when there is none."
+        "Sync the AI knowledge index with the database: compare every catalog document with what the active "
+        "collection holds (by content hash), add new ones, update changed ones, delete vanished ones. Texts "
+        "already embedded are never embedded again. Creates the first collection when there is none."
     )
 
     def handle(self, *args, **options) -> None:
