@@ -20,9 +20,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from apps.ai_assistant.models import IndexState
+
+# Sent after this process moved the pointer or the ledger version (no arguments).
+pointer_moved = Signal()
 
 
 class RebuildInProgress(RuntimeError):
@@ -212,8 +216,18 @@ def note_error(message: str) -> None:
     IndexState.objects.filter(pk=1).update(last_error=message[:2000])
 
 
-def _search_sees_it() -> None:
-    # Other processes notice the new version within REFRESH_SECONDS; this one must read its own write at once.
-    from apps.ai_assistant.retrieval.hybrid import mark_search_cache_stale
+def search_pointer() -> tuple[str, str, str, int] | None:
+    """What a search needs: (active collection, embedding provider, model, ledger version); None before the
+    first build. One small query; creates nothing."""
+    row = (
+        IndexState.objects.filter(pk=1)
+        .values_list("active_collection", "embedding_provider", "embedding_model", "ledger_version")
+        .first()
+    )
+    return row if row and row[0] else None
 
-    mark_search_cache_stale()
+
+def _search_sees_it() -> None:
+    # Other processes notice the new version within REFRESH_SECONDS; this one must read its own write at once:
+    # the search cache of this process (retrieval/hybrid.py) listens to `pointer_moved`.
+    pointer_moved.send(sender=IndexState)

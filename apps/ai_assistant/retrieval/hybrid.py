@@ -28,7 +28,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument, IndexState
+from apps.ai_assistant.indexing import state
+from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
 from apps.ai_assistant.retrieval.keyword import KeywordIndex
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
@@ -123,12 +124,8 @@ class KeywordIndexCache:
         now = time.monotonic()
         if not force and self.snapshot is not None and now - self.checked_at < REFRESH_SECONDS:
             return self.index, self.snapshot
-        row = (
-            IndexState.objects.filter(pk=1)
-            .values_list("active_collection", "embedding_provider", "embedding_model", "ledger_version")
-            .first()
-        )
-        snapshot = Snapshot(*row) if row and row[0] else None
+        row = state.search_pointer()
+        snapshot = Snapshot(*row) if row else None
         if snapshot != self.snapshot:
             if snapshot is None:
                 self.index = KeywordIndex()
@@ -173,9 +170,12 @@ class KeywordIndexCache:
 _cache = KeywordIndexCache()
 
 
-def mark_search_cache_stale() -> None:
+def mark_search_cache_stale(**kwargs) -> None:
     """This process just changed the ledger or the pointer: its next search re-reads them at once."""
     _cache.checked_at = 0.0
+
+
+state.pointer_moved.connect(mark_search_cache_stale, dispatch_uid="search_cache_stale")
 
 
 def reset_search_cache() -> None:
