@@ -1,8 +1,8 @@
 """Catalog signals that record index changes in the outbox and schedule a debounced flush.
 
-Thin over `services.outbox`: every save, delete and M2M change of a catalog row writes the ids of the
-documents it touches (`documents.touched_doc_ids`) as IndexChange rows in the same transaction, and a
-flush is scheduled when that transaction commits. Deletes compute the ids in pre_delete, while the
+Thin over `indexing/outbox.py`: every save, delete and M2M change of a catalog row writes the ids of the
+documents it touches (`touched_doc_ids`, indexing/documents/registry.py) as IndexChange rows in the same
+transaction, and a flush is scheduled when that transaction commits. Deletes compute the ids in pre_delete, while the
 row's relations still exist, and record them in post_delete, once the delete really happened.
 `QuerySet.update()` sends no post_save: the catalog sends `catalog_bulk_changed` for its bulk writes, recorded
 here with `outbox.record_bulk_change`. When the shop is bootstrapped (`shop_bootstrapped`) and no index exists
