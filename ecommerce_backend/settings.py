@@ -1,4 +1,4 @@
-"""Django settings for Marcus Shop, read from the environment (DESIGN section 5).
+"""Django settings for Marcus Shop, read from the environment (the README's configuration table).
 
 Every variable has a working default so that `make run` needs nothing set; production sets
 DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, CHROMA_URL and DJANGO_ALLOWED_HOSTS.
@@ -173,7 +173,7 @@ AUTH_LOCKOUT_SECONDS = max(1, env_non_negative_int("AUTH_LOCKOUT_SECONDS", 300))
 
 REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,
-    # A JSON API (DESIGN section 4): form bodies follow other rules (a missing boolean is false, an empty
+    # A JSON API: form bodies follow other rules (a missing boolean is false, an empty
     # field is null), which the schema cannot describe. The token endpoint keeps DRF's own parsers.
     # Bounded in size (DATA_UPLOAD_MAX_MEMORY_SIZE, a JSON 413 past it) and depth (a 400): apps/catalog/api/parsers.py.
     "DEFAULT_PARSER_CLASSES": ["apps.catalog.api.parsers.BoundedJSONParser"],

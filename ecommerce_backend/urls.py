@@ -1,4 +1,4 @@
-"""URL map of DESIGN section 4."""
+"""URL map of the shop (the README's API table; docs/architecture.md)."""
 
 from django.contrib import admin
 from django.urls import include, path

@@ -1,4 +1,4 @@
-"""AI assistant endpoints (DESIGN section 4)."""
+"""AI assistant endpoints (the README's API table)."""
 
 from django.urls import path
 

@@ -8,9 +8,9 @@
   the guide's name `search_products()`;
 - `status()` what the index holds and whether it is behind.
 
-Helpers, one job each: documents.py (rows -> documents), embeddings.py + embedding_cache.py (vectors, each
-text embedded once), vector_store.py (Chroma), index_writer.py (hash compare and writes under the index
-write lock), index_state.py (the pointer), retrieval/ (search).
+The work is done by the stages (docs/architecture.md): indexing/ (documents, writer, state, lock) and
+retrieval/ (embeddings and their cache, vector store, keyword and hybrid search); this module only
+composes them under the guide's names.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Catalog endpoints (DESIGN section 4)."""
+"""Catalog endpoints (the README's API table)."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter

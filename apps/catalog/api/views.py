@@ -1,4 +1,4 @@
-"""Catalog endpoints (DESIGN section 4): thin views over the serializers, services and selectors."""
+"""Catalog endpoints (the README's API table): thin views over the serializers, services and selectors."""
 
 from __future__ import annotations
 

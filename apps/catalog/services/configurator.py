@@ -1,4 +1,4 @@
-"""The configurator: validates a selection of part options and prices it (DESIGN section 3).
+"""The configurator: validates a selection of part options and prices it (rules: the README, "Configurator").
 
 Pure functions over the database: each call loads the category's catalog in a fixed handful of
 queries (`apps.catalog.selectors.configurator.load_catalogs`) and evaluates in memory.
@@ -205,7 +205,7 @@ def evaluate_with_catalog(catalog: CategoryCatalog, option_ids: Sequence[int], *
 
 
 def quote(category_id: int, option_ids: list[int]) -> Quote:
-    """Validate and price a (possibly partial) selection; see the module docstring and DESIGN section 3."""
+    """Validate and price a (possibly partial) selection; see the module docstring."""
     catalog = load_catalog(category_id)
     if catalog is None:
         return _unknown_category(category_id)

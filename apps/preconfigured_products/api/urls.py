@@ -1,4 +1,4 @@
-"""Pre-configured product endpoints (DESIGN section 4)."""
+"""Pre-configured product endpoints (the README's API table)."""
 
 from rest_framework.routers import SimpleRouter
 
