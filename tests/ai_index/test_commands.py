@@ -29,6 +29,14 @@ def test_update_status_search_and_rebuild(demo, vector_index):
     assert found.splitlines()[0].startswith(" 1. [product:") and "Fat Tire Explorer" in found.splitlines()[0]
     assert "No results." in _run("search_products", "bike", "--type", "category", "--in-stock")
 
+    # update_ai_index does what the task of that name does: it syncs the outbox, not every document.
+    from apps.ai_assistant.indexing.outbox import record_changes
+    from apps.ai_assistant.models import IndexChange
+
+    record_changes(["product:999999"])  # a vanished row: the flush deletes it (nothing to delete here)
+    assert "Flushed the outbox" in _run("update_ai_index")
+    assert not IndexChange.objects.exists()
+
     rebuilt = _run("rebuild_ai_index")
     assert "Rebuilt" in rebuilt and "0 embedded" in rebuilt and "build: 67/67" in rebuilt
 
