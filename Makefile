@@ -6,6 +6,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed-$(shell cat requirements.in requirements.lock | cksum | cut -d' ' -f1)
+# torch is pinned to its CPU build (torch==...+cpu in requirements.lock), which only PyTorch's CPU wheel index
+# carries (PyPI's wheel brings CUDA libraries no process here uses). As in the Dockerfile, pip gets that index
+# as an EXTRA index, so every other package still comes from PyPI. When the pinned torch is already at hand
+# without any index (a wheel in pip's find-links, e.g. a machine's local wheel folder) the index is left out:
+# pip asks every index about every package, and an unreachable one costs retries and warnings on each.
+TORCH_INDEX_URL ?= https://download.pytorch.org/whl/cpu
+TORCH_PIN := $(shell grep -E '^torch==' requirements.lock)
 
 .PHONY: install run test lint bench lock clean help
 
@@ -20,7 +27,11 @@ install: $(STAMP)
 $(STAMP): requirements.in requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.in -c requirements.lock
+	if $(PIP) install --quiet --dry-run --no-deps --no-index "$(TORCH_PIN)" >/dev/null 2>&1; then \
+		$(PIP) install --quiet -r requirements.in -c requirements.lock; \
+	else \
+		$(PIP) install --quiet --extra-index-url $(TORCH_INDEX_URL) -r requirements.in -c requirements.lock; \
+	fi
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -12,32 +12,22 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from ecommerce_backend.env import (
+    env_bool,
+    env_choice,
+    env_currency,
+    env_float,
+    env_int,
+    env_list,
+    env_non_negative_int,
+    env_rate,
+    env_str,
+    env_url,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("MARCUS_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(env_str("MARCUS_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    """Read a boolean environment variable ("1", "true", "yes", "on" are true)."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated environment variable into a list without blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_non_negative_int(name: str, default: int) -> int:
-    """Read an integer >= 0 from the environment; a bad value stops the start with a clear message."""
-    raw = os.environ.get(name, str(default)).strip()
-    if not (raw.isascii() and raw.isdigit()):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"{name} must be an integer >= 0, not {raw!r}")
-    return int(raw)
 
 
 def _secret_key() -> str:
@@ -59,6 +49,8 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# The one currency of every price (ISO 4217): quotes, product prices, the index documents and the assistant.
+SHOP_CURRENCY = env_currency("SHOP_CURRENCY", "EUR")
 
 INSTALLED_APPS = [
     "ecommerce_backend.apps.ShopAdminConfig",  # django.contrib.admin, login throttled (admin_site.py)
@@ -110,8 +102,9 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Unset or empty: the SQLite file of `make run`.
+        env_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}", schemes=("postgres", "postgresql", "sqlite")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -143,7 +136,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- Cache: Redis when REDIS_URL is set, else a database cache shared by every process -----
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -167,7 +160,7 @@ else:
 NUM_PROXIES = env_non_negative_int("NUM_PROXIES", 0)
 # Login attempts (POST /api/auth/token/, /admin/login/) per client address, and the lockout after failures
 # for one username or address (ecommerce_backend/throttling.py, lockout.py).
-AUTH_THROTTLE = os.environ.get("AUTH_THROTTLE", "10/min")
+AUTH_THROTTLE = env_rate("AUTH_THROTTLE", "10/min")
 AUTH_LOCKOUT_FAILURES = max(1, env_non_negative_int("AUTH_LOCKOUT_FAILURES", 5))
 AUTH_LOCKOUT_SECONDS = max(1, env_non_negative_int("AUTH_LOCKOUT_SECONDS", 300))
 
@@ -188,12 +181,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": int(os.environ.get("API_PAGE_SIZE", "50")),
+    "PAGE_SIZE": env_int("API_PAGE_SIZE", 50, minimum=1),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.catalog.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "ai_search": os.environ.get("AI_SEARCH_THROTTLE", "120/min"),
-        "ai_chat": os.environ.get("AI_CHAT_THROTTLE", "30/min"),
+        "ai_search": env_rate("AI_SEARCH_THROTTLE", "120/min"),
+        "ai_chat": env_rate("AI_CHAT_THROTTLE", "30/min"),
     },
 }
 
@@ -208,28 +201,30 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
 
 # --- AI assistant --------------------------------------------------------------------------
-EMBEDDING_PROVIDER = os.environ.get("EMBEDDING_PROVIDER", "local")
-OPENAI_API_KEY = os.environ.get("OPENAI_API_KEY", "")
-OPENAI_BASE_URL = os.environ.get("OPENAI_BASE_URL", "") or None
-OPENAI_EMBEDDING_MODEL = os.environ.get("OPENAI_EMBEDDING_MODEL", "text-embedding-3-small")
-OPENAI_CHAT_MODEL = os.environ.get("OPENAI_CHAT_MODEL", "gpt-4o-mini")
-OPENAI_TIMEOUT_SECONDS = float(os.environ.get("OPENAI_TIMEOUT_SECONDS", "20"))
-CHROMA_URL = os.environ.get("CHROMA_URL", "http://127.0.0.1:8001")
-CHROMA_COLLECTION_PREFIX = os.environ.get("CHROMA_COLLECTION_PREFIX", "marcus")
-AI_INDEX_DEBOUNCE_SECONDS = float(os.environ.get("AI_INDEX_DEBOUNCE_SECONDS", "2"))
-AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS = int(os.environ.get("AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS", "3600"))
+EMBEDDING_PROVIDER = env_str("EMBEDDING_PROVIDER", "local")
+OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
+OPENAI_BASE_URL = env_url("OPENAI_BASE_URL", "", schemes=("http", "https")) or None
+OPENAI_EMBEDDING_MODEL = env_str("OPENAI_EMBEDDING_MODEL", "text-embedding-3-small")
+OPENAI_CHAT_MODEL = env_str("OPENAI_CHAT_MODEL", "gpt-4o-mini")
+OPENAI_TIMEOUT_SECONDS = env_float("OPENAI_TIMEOUT_SECONDS", 20, minimum=0.1)
+# The port of the Chroma server `make run` starts (Procfile); CHROMA_URL's default follows it.
+CHROMA_PORT = env_int("CHROMA_PORT", 8001, minimum=1)
+CHROMA_URL = env_url("CHROMA_URL", f"http://127.0.0.1:{CHROMA_PORT}", schemes=("http", "https"))
+CHROMA_COLLECTION_PREFIX = env_str("CHROMA_COLLECTION_PREFIX", "marcus")
+AI_INDEX_DEBOUNCE_SECONDS = env_float("AI_INDEX_DEBOUNCE_SECONDS", 2, minimum=0)
+AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS = env_int("AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS", 3600, minimum=0)
 # Auto-indexing (apps/ai_assistant/indexing/outbox.py, scheduling.py; docs/celery.md).
 AI_INDEX_AUTO_UPDATE = env_bool("AI_INDEX_AUTO_UPDATE", True)
-AI_INDEX_SCHEDULE_TTL_SECONDS = float(os.environ.get("AI_INDEX_SCHEDULE_TTL_SECONDS", "60"))
-AI_INDEX_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("AI_INDEX_CLAIM_TIMEOUT_SECONDS", "60"))
-AI_INDEX_FLUSH_BATCH_SIZE = int(os.environ.get("AI_INDEX_FLUSH_BATCH_SIZE", "2000"))
-AI_INDEX_FLUSH_MAX_BATCHES = int(os.environ.get("AI_INDEX_FLUSH_MAX_BATCHES", "25"))
-AI_INDEX_SWEEP_INTERVAL_SECONDS = float(os.environ.get("AI_INDEX_SWEEP_INTERVAL_SECONDS", "60"))
-AI_INDEX_SWEEP_GRACE_SECONDS = float(os.environ.get("AI_INDEX_SWEEP_GRACE_SECONDS", "5"))
+AI_INDEX_SCHEDULE_TTL_SECONDS = env_float("AI_INDEX_SCHEDULE_TTL_SECONDS", 60, minimum=0)
+AI_INDEX_CLAIM_TIMEOUT_SECONDS = env_float("AI_INDEX_CLAIM_TIMEOUT_SECONDS", 60, minimum=0)
+AI_INDEX_FLUSH_BATCH_SIZE = env_int("AI_INDEX_FLUSH_BATCH_SIZE", 2000, minimum=0)
+AI_INDEX_FLUSH_MAX_BATCHES = env_int("AI_INDEX_FLUSH_MAX_BATCHES", 25, minimum=0)
+AI_INDEX_SWEEP_INTERVAL_SECONDS = env_float("AI_INDEX_SWEEP_INTERVAL_SECONDS", 60, minimum=0)
+AI_INDEX_SWEEP_GRACE_SECONDS = env_float("AI_INDEX_SWEEP_GRACE_SECONDS", 5, minimum=0)
 # Chat sessions: the longest search query a session carries to follow-ups; retention (services/retention.py).
-AI_CHAT_CONTEXT_MAX_CHARS = int(os.environ.get("AI_CHAT_CONTEXT_MAX_CHARS", "300"))
-AI_CHAT_RETENTION_DAYS = int(os.environ.get("AI_CHAT_RETENTION_DAYS", "30"))
-AI_EMBEDDING_CACHE_DAYS = int(os.environ.get("AI_EMBEDDING_CACHE_DAYS", "30"))
+AI_CHAT_CONTEXT_MAX_CHARS = env_int("AI_CHAT_CONTEXT_MAX_CHARS", 300, minimum=0)
+AI_CHAT_RETENTION_DAYS = env_int("AI_CHAT_RETENTION_DAYS", 30, minimum=0)
+AI_EMBEDDING_CACHE_DAYS = env_int("AI_EMBEDDING_CACHE_DAYS", 30, minimum=0)
 
 # --- Celery (names as in the original setup guide) -----------------------------------------
 if REDIS_URL:
@@ -296,7 +291,7 @@ CELERY_TASK_ROUTES = {
     "ai_assistant.sweep_index_outbox": {"queue": "ai_light"},
     "ai_assistant.prune_retained_data": {"queue": "ai_light"},
 }
-CELERY_BEAT_SCHEDULER = os.environ.get("CELERY_BEAT_SCHEDULER", "django_celery_beat.schedulers:DatabaseScheduler")
+CELERY_BEAT_SCHEDULER = env_str("CELERY_BEAT_SCHEDULER", "django_celery_beat.schedulers:DatabaseScheduler")
 CELERY_BEAT_SCHEDULE = {
     "refresh-ai-index-nightly": {
         "task": "ai_assistant.scheduled_index_refresh",
@@ -318,13 +313,13 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
 
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
