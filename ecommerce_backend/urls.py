@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from apps.catalog.api.views_auth import ObtainTokenView
 from ecommerce_backend.health import healthz
@@ -12,7 +12,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI and ReDoc load their scripts from our static files (drf-spectacular-sidecar), never a CDN.
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html"),
+        name="redoc",
+    ),
     path("api/", include("apps.catalog.api.urls")),
     path("api/", include("apps.preconfigured_products.api.urls")),
     path("api/ai-assistant/", include("apps.ai_assistant.api.urls")),

@@ -6,6 +6,7 @@ import uuid
 
 from rest_framework import serializers
 
+from apps.ai_assistant.api.search_serializers import IndexStateField
 from apps.ai_assistant.models import ChatSession
 
 MAX_MESSAGE_CHARS = 2000
@@ -71,3 +72,4 @@ class ChatResponseSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text='Ids of the catalog documents the answer rests on ("product:12").'
     )
     engine = serializers.CharField(help_text='"builtin", "openai" or "builtin:fallback" (the model call failed).')
+    index_state = IndexStateField()

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from apps.ai_assistant.api.chat_serializers import ChatRequestSerializer, ChatResponseSerializer
 from apps.ai_assistant.assistant.service import ChatOwner, UnknownSession, chat
+from apps.ai_assistant.indexing.state import search_readiness
 from apps.catalog.api.schema import BAD_REQUEST
 from ecommerce_backend.throttling import ChatRateThrottle
 
@@ -36,7 +37,8 @@ class ChatView(APIView):
     throttle_scope = "ai_chat"
 
     @extend_schema(
-        tags=["ai-assistant"],
+        tags=["assistant"],
+        summary="Ask the shopping assistant",
         request=ChatRequestSerializer,
         responses={200: ChatResponseSerializer, 400: BAD_REQUEST, 429: TOO_MANY},
         description=(
@@ -51,6 +53,16 @@ class ChatView(APIView):
         examples=[
             OpenApiExample("A first question", value={"message": "show me mountain bikes under 900"},
                            request_only=True),
+            OpenApiExample("A follow-up in the same session",
+                           value={"message": "and with black rims?",
+                                  "session_id": "6f1c2a4e-8a7d-4f7e-9a51-2b1f0c9d3e11"}, request_only=True),
+            OpenApiExample("An answer", response_only=True, value={
+                "session_id": "6f1c2a4e-8a7d-4f7e-9a51-2b1f0c9d3e11",
+                "answer": "Trail Pro (full-suspension, matte, mountain wheels, black rims) costs 345.00 EUR.",
+                "products": [{"id": 12, "name": "Trail Pro", "price": "345.00", "available": True,
+                              "url": "/api/products/12/"}],
+                "sources": ["product:12"], "engine": "builtin", "index_state": "ready",
+            }),
         ],
     )
     def post(self, request: Request) -> Response:
@@ -63,4 +75,4 @@ class ChatView(APIView):
             # Deleted between validation and use.
             return Response({"session_id": ["Unknown chat session; omit session_id to start a new one."]},
                             status=status.HTTP_400_BAD_REQUEST)
-        return Response(result)
+        return Response({**result, "index_state": search_readiness()})

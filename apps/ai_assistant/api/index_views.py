@@ -47,7 +47,8 @@ class IndexStatusView(APIView):
     permission_classes = [staff_with_permissions("ai_assistant.view_indexstate")]
 
     @extend_schema(
-        tags=["ai-assistant index"],
+        tags=["index"],
+        summary="Index status",
         responses={200: IndexStatusSerializer, **STAFF_ONLY, 503: UNAVAILABLE},
         description="Documents indexed, changes waiting in the outbox, last update and rebuild, the last error.",
     )
@@ -63,7 +64,8 @@ class IndexRebuildView(APIView):
     permission_classes = [staff_with_permissions("ai_assistant.rebuild_index")]
 
     @extend_schema(
-        tags=["ai-assistant index"],
+        tags=["index"],
+        summary="Rebuild the index",
         request=None,
         responses={202: TaskAcceptedSerializer, **STAFF_ONLY, 503: UNAVAILABLE},
         description=(
@@ -84,7 +86,8 @@ class IndexUpdateView(APIView):
     permission_classes = [staff_with_permissions("ai_assistant.update_index")]
 
     @extend_schema(
-        tags=["ai-assistant index"],
+        tags=["index"],
+        summary="Sync pending changes now",
         request=None,
         responses={202: TaskAcceptedSerializer, **STAFF_ONLY, 503: UNAVAILABLE},
         description="Sync every pending change now, without waiting for the debounce window.",
@@ -103,7 +106,8 @@ class TaskStatusView(APIView):
     permission_classes = [staff_with_permissions("ai_assistant.view_indexstate")]
 
     @extend_schema(
-        tags=["ai-assistant index"],
+        tags=["index"],
+        summary="Status of an index task",
         parameters=[OpenApiParameter("task_id", OpenApiTypes.UUID, OpenApiParameter.PATH)],
         responses={200: TaskStatusSerializer, 400: BAD_REQUEST, **STAFF_ONLY, 503: UNAVAILABLE},
         description="State of a task by id. An id nobody knows reads as PENDING (Celery cannot tell them apart).",

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
+from apps.ai_assistant.indexing.state import BUILDING, EMPTY, READY
 from apps.ai_assistant.retrieval.query import MAX_LIMIT, resolve_category
 
 
@@ -73,7 +74,21 @@ class SearchResultSerializer(serializers.Serializer):
     snippet = serializers.CharField(allow_blank=True)
 
 
+INDEX_STATE_HELP = (
+    '"ready": the index holds documents; "building": the first build is queued or running, results come when it '
+    'finishes; "empty": nothing is indexed and no build runs (staff: POST /api/ai-assistant/index/rebuild).'
+)
+
+
+class IndexStateField(serializers.ChoiceField):
+    """`index_state` of search and chat answers, so an empty list is never ambiguous."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=[READY, BUILDING, EMPTY], help_text=INDEX_STATE_HELP, **kwargs)
+
+
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField()
     results = SearchResultSerializer(many=True)
     took_ms = serializers.FloatField()
+    index_state = IndexStateField()

@@ -6,7 +6,7 @@ import logging
 import time
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from apps.ai_assistant.api.search_serializers import SearchQuerySerializer, SearchResponseSerializer
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
+from apps.ai_assistant.indexing.state import search_readiness
 from apps.ai_assistant.services.index_service import get_index_service
 from apps.catalog.api.schema import BAD_REQUEST, DetailSerializer
 from ecommerce_backend.throttling import SearchRateThrottle
@@ -41,8 +42,23 @@ class SearchView(APIView):
     throttle_scope = "ai_search"
 
     @extend_schema(
-        tags=["ai-assistant"],
+        tags=["search"],
+        summary="Search the catalog",
         parameters=PARAMETERS,
+        examples=[
+            OpenApiExample("Fat bikes with black rims under 400", response_only=True, value={
+                "query": "fat bike with black rims",
+                "results": [{
+                    "id": "product:7", "type": "product", "object_id": 7, "name": "Fat Cruiser", "score": 0.0325,
+                    "price": "372.00", "in_stock": True, "category": "Bicycles", "category_id": 1,
+                    "snippet": "Fat Cruiser: diamond frame, matte finish, fat bike wheels, black rims",
+                }],
+                "took_ms": 12.4,
+                "index_state": "ready",
+            }),
+            OpenApiExample("While the first build runs", response_only=True,
+                           value={"query": "fat bike", "results": [], "took_ms": 1.2, "index_state": "building"}),
+        ],
         responses={
             200: SearchResponseSerializer,
             400: BAD_REQUEST,
@@ -51,7 +67,9 @@ class SearchView(APIView):
         },
         description=(
             "Hybrid search of the catalog knowledge index: vector similarity and keywords fused by Reciprocal "
-            "Rank Fusion, with filters applied before the top results are cut. An exact name ranks first."
+            "Rank Fusion, with filters applied before the top results are cut. An exact name ranks first. "
+            "`index_state` says whether an empty list means no match (`ready`), the first build still running "
+            "(`building`) or nothing indexed (`empty`)."
         ),
     )
     def get(self, request: Request) -> Response:
@@ -76,5 +94,5 @@ class SearchView(APIView):
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         took_ms = round((time.perf_counter() - started) * 1000, 1)
-        body = {"query": data["q"], "results": results, "took_ms": took_ms}
+        body = {"query": data["q"], "results": results, "took_ms": took_ms, "index_state": search_readiness()}
         return Response(SearchResponseSerializer(body).data)

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
-from apps.ai_assistant.models import IndexState
+from apps.ai_assistant.models import IndexedDocument, IndexState
 
 # Sent after this process moved the pointer or the ledger version (no arguments).
 pointer_moved = Signal()
@@ -192,6 +192,29 @@ def finish_rebuild(task_id: str) -> None:
 def first_build_pending() -> bool:
     """No collection is active yet and a rebuild (the first build) is queued or running."""
     return not active_collection() and bool(running_rebuild_id())
+
+
+# --- what a search can expect from the index ---------------------------------------------------
+
+READY, BUILDING, EMPTY = "ready", "building", "empty"
+
+
+def search_readiness() -> str:
+    """`index_state` of search and chat answers: "ready" (the active collection holds documents), "building"
+    (none yet, and a build is queued or running: results come once it switches) or "empty" (none, no build).
+
+    Two small queries; creates nothing. A rebuild over a filled collection is "ready": searches keep reading
+    the old collection until the switch.
+    """
+    row = (
+        IndexState.objects.filter(pk=1)
+        .values_list("active_collection", "rebuild_task_id", "rebuild_started_at")
+        .first()
+    )
+    active, rebuild_id, rebuild_started = row or ("", "", None)
+    if active and IndexedDocument.objects.filter(collection=active).exists():
+        return READY
+    return BUILDING if rebuild_id and is_live(rebuild_started) else EMPTY
 
 
 # --- bookkeeping of the scheduled refresh and of errors ------------------------------------------

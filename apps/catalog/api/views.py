@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -35,7 +35,7 @@ from apps.catalog.services.catalog import delete_category, delete_part, delete_p
 from apps.catalog.services.configurator import STRUCTURAL_CODES, quote
 
 
-@crud_schema(CategorySerializer, "catalog")
+@crud_schema(CategorySerializer, "catalog", "category", plural="categories")
 class CategoryViewSet(CatalogViewSet):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
@@ -48,6 +48,7 @@ class CategoryViewSet(CatalogViewSet):
 
     @extend_schema(
         tags=["configurator"],
+        summary="A category's configurator",
         responses={200: ConfiguratorSerializer, 404: NOT_FOUND},
         description="Parts in step order with their active options (price, in_stock) and the rules between them.",
     )
@@ -57,7 +58,7 @@ class CategoryViewSet(CatalogViewSet):
         return Response(ConfiguratorSerializer(category_configurator(category.pk)).data)
 
 
-@crud_schema(PartSerializer, "catalog")
+@crud_schema(PartSerializer, "catalog", "part")
 class PartViewSet(CatalogViewSet):
     queryset = Part.objects.select_related("category")
     serializer_class = PartSerializer
@@ -69,7 +70,7 @@ class PartViewSet(CatalogViewSet):
         delete_part(instance)
 
 
-@crud_schema(PartOptionSerializer, "catalog")
+@crud_schema(PartOptionSerializer, "catalog", "part option")
 class PartOptionViewSet(CatalogViewSet):
     queryset = PartOption.objects.select_related("part")
     serializer_class = PartOptionSerializer
@@ -81,7 +82,7 @@ class PartOptionViewSet(CatalogViewSet):
         delete_part_option(instance)
 
 
-@crud_schema(IncompatibilityRuleSerializer, "catalog")
+@crud_schema(IncompatibilityRuleSerializer, "catalog", "incompatibility rule")
 class IncompatibilityRuleViewSet(CatalogViewSet):
     queryset = IncompatibilityRule.objects.select_related("part_option__part", "incompatible_with_option")
     serializer_class = IncompatibilityRuleSerializer
@@ -90,7 +91,7 @@ class IncompatibilityRuleViewSet(CatalogViewSet):
     ordering_fields = ["id"]
 
 
-@crud_schema(PriceAdjustmentRuleSerializer, "catalog")
+@crud_schema(PriceAdjustmentRuleSerializer, "catalog", "price adjustment rule")
 class PriceAdjustmentRuleViewSet(CatalogViewSet):
     queryset = PriceAdjustmentRule.objects.select_related("affected_option__part").prefetch_related("condition_options")
     serializer_class = PriceAdjustmentRuleSerializer
@@ -113,6 +114,27 @@ the same option twice or two options of one part.
 """
 
 
+QUOTE_EXAMPLES = [
+    OpenApiExample("A partial bicycle", request_only=True, value={"category": 1, "options": [1, 4]}),
+    OpenApiExample(
+        "Not complete yet",
+        response_only=True,
+        value={
+            "valid": False,
+            "errors": [{"code": "missing_part", "message": 'Choose an option for "Wheels".', "options": []}],
+            "price": "180.00",
+            "currency": "EUR",
+            "breakdown": [
+                {"part": "Frame type", "part_id": 1, "option": "full-suspension", "option_id": 1, "price": "130.00",
+                 "rule": None},
+                {"part": "Frame finish", "part_id": 2, "option": "matte", "option_id": 4, "price": "50.00", "rule": 3},
+            ],
+            "available_options": {"3": [{"id": 6, "name": "road wheels", "price": "80.00"}]},
+        },
+    ),
+]
+
+
 class QuoteView(APIView):
     """POST /api/configurator/quote"""
 
@@ -121,9 +143,11 @@ class QuoteView(APIView):
 
     @extend_schema(
         tags=["configurator"],
+        summary="Validate and price a selection",
         request=QuoteRequestSerializer,
         responses={200: QuoteSerializer, 400: BAD_REQUEST},
         description=QUOTE_DESCRIPTION,
+        examples=QUOTE_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
         serializer = QuoteRequestSerializer(data=request.data)

@@ -31,6 +31,12 @@ class ObtainTokenView(ObtainAuthToken):
 
     @extend_schema(
         tags=["auth"],
+        summary="Get an API token",
+        description=(
+            "Exchange a username and password for the account's token; send it as `Authorization: Token <token>`. "
+            "Throttled per client address (AUTH_THROTTLE) and locked out after repeated failures for a username "
+            "or an address (AUTH_LOCKOUT_FAILURES, AUTH_LOCKOUT_SECONDS): 429 with Retry-After."
+        ),
         request=AuthTokenSerializer,
         responses={
             200: inline_serializer("AuthToken", fields={"token": serializers.CharField(read_only=True)}),
