@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.preconfigured_products",
     "apps.ai_assistant",
+    "apps.orders",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,9 @@ NUM_PROXIES = env_non_negative_int("NUM_PROXIES", 0)
 AUTH_THROTTLE = env_rate("AUTH_THROTTLE", "10/min")
 AUTH_LOCKOUT_FAILURES = max(1, env_non_negative_int("AUTH_LOCKOUT_FAILURES", 5))
 AUTH_LOCKOUT_SECONDS = max(1, env_non_negative_int("AUTH_LOCKOUT_SECONDS", 300))
+
+# How an order is paid (apps/orders/payment.py); only pay on delivery exists so far.
+ORDERS_PAYMENT_METHOD = env_choice("ORDERS_PAYMENT_METHOD", "pay_on_delivery", ("pay_on_delivery",))
 
 REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,

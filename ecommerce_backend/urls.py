@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("api/", include("apps.catalog.api.urls")),
     path("api/", include("apps.preconfigured_products.api.urls")),
+    path("api/", include("apps.orders.api.urls")),
     path("api/ai-assistant/", include("apps.ai_assistant.api.urls")),
 ]
 

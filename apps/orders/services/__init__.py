@@ -1,0 +1,1 @@
+"""Rules of carts (cart.py) and of placing orders (placement.py)."""
