@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
+from apps.catalog.selectors.configurator import CURRENCY
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from apps.preconfigured_products.selectors import PriceAndAvailability, products_price_and_availability
 from apps.preconfigured_products.services import check_configuration, update_product
@@ -96,7 +97,7 @@ class PreConfiguredProductAdmin(admin.ModelAdmin):
     def get_changelist(self, request: HttpRequest, **kwargs) -> type[ChangeList]:
         return ProductChangeList
 
-    @admin.display(description="price (EUR)")
+    @admin.display(description=f"price ({CURRENCY})")
     def price(self, obj: PreConfiguredProduct) -> Decimal | str:
         figures = _figures(obj)
         return figures.price if figures else "-"

@@ -72,3 +72,22 @@ def test_chroma_url_follows_chroma_port_and_values_are_read(tmp_path):
     started = _start(tmp_path, CHROMA_PORT="8123", SHOP_CURRENCY="chf", AI_INDEX_DEBOUNCE_SECONDS="0.5")
     assert started.returncode == 0, started.stderr[-2000:]
     assert started.stdout.split() == ["django.db.backends.sqlite3", "http://127.0.0.1:8123", "CHF", "0.5"]
+
+
+def test_shop_currency_is_the_currency_of_quotes_documents_and_help_texts(tmp_path):
+    """SHOP_CURRENCY is read in one place (catalog selectors) and every money display follows it."""
+    code = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'ecommerce_backend.settings'; django.setup(); "
+        "from apps.catalog.selectors.configurator import CURRENCY; "
+        "from apps.preconfigured_products.api.serializers import ProductSerializer as S; "
+        "from apps.preconfigured_products.admin import PreConfiguredProductAdmin as A; "
+        "print(CURRENCY, S().fields['price'].help_text, A.price.short_description, sep='|')"
+    )
+    env = {**os.environ, "MARCUS_VAR_DIR": str(tmp_path), "SHOP_CURRENCY": "chf"}
+    env.pop("DATABASE_URL", None)
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    currency, help_text, admin_column = run.stdout.strip().split("|")
+    assert currency == "CHF"
+    assert help_text.endswith("(CHF).")
+    assert admin_column == "price (CHF)"

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 
-CURRENCY = "EUR"
+# The one place that reads the shop currency (SHOP_CURRENCY); every price shown names it.
+CURRENCY: str = settings.SHOP_CURRENCY
 
 
 @dataclass

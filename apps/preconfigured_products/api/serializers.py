@@ -13,6 +13,7 @@ from apps.catalog.api.serializers import (
     TotalField,
 )
 from apps.catalog.models import PartOption
+from apps.catalog.selectors.configurator import CURRENCY
 from apps.catalog.services.configurator import Quote
 from apps.preconfigured_products.models import PreConfiguredProduct
 from apps.preconfigured_products.selectors import product_quotes
@@ -43,7 +44,7 @@ class ProductSerializer(JsonModelSerializer):
         help_text="One option id per part of the category (every required part).",
     )
     configuration = serializers.SerializerMethodField(help_text="The chosen options, readable, with their prices.")
-    price = serializers.SerializerMethodField(help_text="Computed by the configurator from the options (EUR).")
+    price = serializers.SerializerMethodField(help_text=f"Computed by the configurator from the options ({CURRENCY}).")
     currency = serializers.SerializerMethodField()
     available = serializers.SerializerMethodField(
         help_text="False while the configuration is not valid (an option out of stock or inactive, an incompatibility)."

@@ -10,6 +10,7 @@ from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
 from apps.ai_assistant.retrieval.query import MAX_LIMIT
 from apps.ai_assistant.services.index_service import get_index_service
+from apps.catalog.selectors.configurator import CURRENCY
 
 
 def _price(value: str) -> Decimal:
@@ -62,7 +63,7 @@ class Command(BaseCommand):
             self.stdout.write("No results.")
             return
         for rank, hit in enumerate(results, start=1):
-            price = f"  {hit['price']} EUR" if hit["price"] is not None else ""
+            price = f"  {hit['price']} {CURRENCY}" if hit["price"] is not None else ""
             stock = "" if hit["in_stock"] is None else ("  in stock" if hit["in_stock"] else "  unavailable")
             self.stdout.write(f"{rank:>2}. [{hit['id']}] {hit['name']} ({hit['category']}){price}{stock}")
             self.stdout.write(f"    score {hit['score']:.4f}  {hit['snippet'][:160]}")
