@@ -9,3 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecommerce_backend.settings")
 app = Celery("ecommerce_backend")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Task counts and runtimes for /metrics (signal handlers; see the module).
+import ecommerce_backend.task_metrics  # noqa: E402,F401

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from apps.ai_assistant import metrics
 from apps.ai_assistant.assistant.builtin_engine import BuiltinEngine
+from apps.ai_assistant.assistant.cart_dialogue import settle_pending
 from apps.ai_assistant.assistant.context import bound_context
 from apps.ai_assistant.assistant.engine import Answer, AnswerEngine
 from apps.ai_assistant.assistant.openai_engine import OpenAIEngine
 from apps.ai_assistant.models import ChatMessage, ChatSession
+from apps.orders.services.cart import CartOwner
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +87,15 @@ def _session_for(session_id: uuid.UUID | str | None, owner: ChatOwner) -> ChatSe
     return ChatSession.objects.create(owner_id=owner.user_id, client_key=owner.client_key)
 
 
-def chat(message: str, session_id: uuid.UUID | str | None = None, owner: ChatOwner | None = None) -> dict:
+def chat(
+    message: str,
+    session_id: uuid.UUID | str | None = None,
+    owner: ChatOwner | None = None,
+    cart_owner: CartOwner | None = None,
+) -> dict:
     """Answer `message` in the session `session_id` (a new session when None or not `owner`'s).
+
+    `cart_owner` is whose cart a confirmed "add to cart" fills (None: the assistant cannot add to a cart).
 
     Returns {session_id, answer, products, sources, engine}; the session_id differs from the one given when
     a new session was started. The model engine falls back to the built-in engine when it fails or times
@@ -95,8 +105,11 @@ def chat(message: str, session_id: uuid.UUID | str | None = None, owner: ChatOwn
     session = _session_for(session_id, owner or ChatOwner())
 
     engine = get_engine()
+    # A pending add-to-cart proposal is settled before any engine runs: only a "yes" adds (cart_dialogue.py).
+    answer = settle_pending(message, session, cart_owner)
     try:
-        answer = engine.answer(message, session)
+        if answer is None:
+            answer = engine.answer(message, session)
     except Exception as exc:
         if isinstance(engine, BuiltinEngine):
             answer = _apology(exc)
@@ -129,6 +142,7 @@ def chat(message: str, session_id: uuid.UUID | str | None = None, owner: ChatOwn
             raise UnknownSession(short_id(session.id)) from exc  # deleted (e.g. in the admin) while answering
         raise
 
+    metrics.CHAT_LATENCY.labels(engine=answer.engine).observe(time.monotonic() - started)
     logger.info(
         "assistant: session=%s engine=%s message_chars=%d products=%d sources=%d took_ms=%d",
         short_id(session.id), answer.engine, len(message), len(answer.products), len(answer.sources),

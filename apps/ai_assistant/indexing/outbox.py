@@ -17,13 +17,14 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from apps.ai_assistant import metrics
 from apps.ai_assistant.indexing import scheduling, state
 from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
 from apps.ai_assistant.models import IndexChange
@@ -33,11 +34,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Claim:
-    """Outbox rows claimed by one flush: the token on the rows, and the distinct documents they name."""
+    """Outbox rows claimed by one flush: the token on the rows, and the distinct documents they name.
+
+    `written` holds, per document, when its oldest claimed row was written (the change-to-searchable metric).
+    """
 
     token: str
     rows: int
     doc_ids: set[str] = field(default_factory=set)
+    written: dict[str, datetime] = field(default_factory=dict)
 
 
 def record_changes(doc_ids: Iterable[str]) -> int:
@@ -100,8 +105,22 @@ def claim_changes(limit: int | None = None) -> Claim | None:
         rows = IndexChange.objects.filter(id__in=first, claimed_by="").update(claimed_by=token, claimed_at=now)
     if not rows:
         return None
-    doc_ids = set(IndexChange.objects.filter(claimed_by=token).values_list("doc_id", flat=True))
-    return Claim(token=token, rows=rows, doc_ids=doc_ids)
+    written: dict[str, datetime] = {}
+    for doc_id, created_at in IndexChange.objects.filter(claimed_by=token).values_list("doc_id", "created_at"):
+        if doc_id not in written or created_at < written[doc_id]:
+            written[doc_id] = created_at
+    return Claim(token=token, rows=rows, doc_ids=set(written), written=written)
+
+
+def observe_synced(claim: Claim, result: dict | None) -> None:
+    """Record a completed claim in the index metrics: freshness per document, documents, texts embedded."""
+    now = timezone.now()
+    for created_at in claim.written.values():
+        metrics.CHANGE_TO_SEARCHABLE.observe(max(0.0, (now - created_at).total_seconds()))
+    metrics.DOCUMENTS_SYNCED.inc(len(claim.doc_ids))
+    embedded = (result or {}).get("embedded")
+    if isinstance(embedded, int) and not isinstance(embedded, bool) and embedded > 0:
+        metrics.TEXTS_EMBEDDED.inc(embedded)
 
 
 def complete(claim: Claim) -> int:
@@ -173,6 +192,7 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
             release(claim)
             raise
         complete(claim)
+        observe_synced(claim, result)
         totals["batches"] += 1
         totals["changes"] += claim.rows
         totals["documents"] += len(claim.doc_ids)
@@ -184,6 +204,8 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
         if IndexChange.objects.filter(claimed_by="").exists():
             scheduling.schedule_index_update(countdown=0)
     totals["seconds"] = round(time.monotonic() - started, 3)
+    if totals["batches"]:
+        metrics.FLUSH_DURATION.observe(time.monotonic() - started)
     if totals["changes"]:
         logger.info(
             "Flushed %d outbox changes (%d documents) in %d batch(es), %.3fs: %s",

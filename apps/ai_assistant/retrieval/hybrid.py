@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.ai_assistant import metrics
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.indexing import state
 from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument
@@ -228,6 +229,13 @@ def hybrid_search(
     query: str, filters: SearchFilters, limit: int = 10, mode: str = "hybrid", debug: SearchDebug | None = None
 ) -> list[dict]:
     """Ranked results of the active collection (mode: hybrid, vector or keyword - the last two for benchmarks)."""
+    # Any other mode searches like hybrid (below); a fixed label set keeps the metric's series bounded.
+    label = mode if mode in ("vector", "keyword") else "hybrid"
+    with metrics.SEARCH_LATENCY.labels(mode=label).time():
+        return _ranked(query, filters, limit, mode, debug)
+
+
+def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: SearchDebug | None) -> list[dict]:
     cache = _cache
     with cache.lock:
         index, snapshot = cache.current()

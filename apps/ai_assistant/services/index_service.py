@@ -26,6 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Min
 from django.utils import timezone
 
+from apps.ai_assistant import metrics
 from apps.ai_assistant.indexing import state as index_state
 from apps.ai_assistant.indexing.documents.registry import all_doc_ids, iter_all_documents
 from apps.ai_assistant.indexing.lock import index_write_lock
@@ -197,6 +198,7 @@ class IndexService:
             built, _ = self._full_pass(reporter, only=target)
             previous = index_state.switch_active(target)
         except BaseException:
+            metrics.REBUILDS.labels(outcome="failed").inc()
             self._abandon(target)
             raise
         switched_at = time.monotonic()
@@ -215,6 +217,7 @@ class IndexService:
             "resynced": resync.added + resync.updated + resync.deleted,
             "seconds": round(time.monotonic() - started, 3),
         }
+        metrics.REBUILDS.labels(outcome="succeeded").inc()
         _Reporter(progress, "done", total)(done=total, embedded=result["embedded"], message=f"rebuilt: {result}")
         logger.info("rebuild_index: %s", result)
         return result
