@@ -13,6 +13,7 @@ from apps.ai_assistant.api.chat_serializers import ChatRequestSerializer, ChatRe
 from apps.ai_assistant.assistant.service import ChatOwner, UnknownSession, chat
 from apps.ai_assistant.indexing.state import search_readiness
 from apps.catalog.api.schema import BAD_REQUEST
+from apps.orders.web import cart_owner
 from ecommerce_backend.throttling import ChatRateThrottle
 
 TOO_MANY = OpenApiResponse(description="Too many messages from this client; the Retry-After header says when to retry.")
@@ -70,7 +71,7 @@ class ChatView(APIView):
         serializer.is_valid(raise_exception=True)
         try:
             result = chat(serializer.validated_data["message"], serializer.validated_data.get("session_id"),
-                          owner=requester(request))
+                          owner=requester(request), cart_owner=cart_owner(request, create=True))
         except UnknownSession:
             # Deleted between validation and use.
             return Response({"session_id": ["Unknown chat session; omit session_id to start a new one."]},

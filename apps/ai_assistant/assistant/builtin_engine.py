@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from apps.ai_assistant.assistant.cart_dialogue import propose_last_shown, wants_to_add
 from apps.ai_assistant.assistant.context import cap_query
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer, AnswerEngine
 from apps.ai_assistant.assistant.tools.money import currency, money
@@ -34,6 +35,10 @@ class BuiltinEngine(AnswerEngine):
     def answer(self, message: str, session: ChatSession) -> Answer:
         vocab = Vocabulary.load()
         context = dict(session.context or {})
+        if wants_to_add(message):  # "add that one to my cart": a confirmation question (cart_dialogue.py)
+            answer = propose_last_shown(message, session, context)
+            answer.engine = self.name
+            return answer
         parsed = parse(message, vocab, context)
         handler = getattr(self, f"_answer_{parsed.kind}")
         answer = handler(parsed, vocab, context)

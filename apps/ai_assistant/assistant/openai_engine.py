@@ -13,6 +13,7 @@ import time
 from django.conf import settings
 
 from apps.ai_assistant.assistant import tool_runner
+from apps.ai_assistant.assistant.cart_dialogue import PENDING
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer, AnswerEngine
 from apps.ai_assistant.assistant.tools.money import currency
 from apps.ai_assistant.assistant.tools.products import product_facts
@@ -34,6 +35,8 @@ Rules:
   quote_configuration; a price written inside a text field may be out of date.
 - Never invent products, prices, discounts or compatibilities. If the tools do not answer the question, say
   that you don't know and suggest what the customer could ask instead.
+- When the customer asks to put something into the cart, call add_to_cart. It only proposes: the customer must
+  answer yes before anything is added, so never say that something was added. You cannot place orders.
 - Prices are in {currency}. Keep answers short and friendly; plain text, no tables.
 Catalog categories and their parts: {catalog}"""
 
@@ -81,6 +84,7 @@ class OpenAIEngine(AnswerEngine):
         ]
         product_ids: list[int] = []
         sources: list[str] = []
+        pending_cart: dict | None = None  # an add_to_cart proposal: its question is the answer
         for _ in range(self.max_rounds):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -102,6 +106,10 @@ class OpenAIEngine(AnswerEngine):
                 if not text:
                     raise EngineError("empty answer")
                 cards = self._cards(text, product_ids)
+                if pending_cart is not None:
+                    # The question states the item and price from the database, never the model's words.
+                    context = {**(session.context or {}), PENDING: pending_cart["pending_cart"]}
+                    return Answer(pending_cart["question"], cards, list(dict.fromkeys(sources)), self.name, context)
                 return Answer(text, cards, list(dict.fromkeys(sources)), self.name)
             messages.append(
                 {
@@ -118,6 +126,8 @@ class OpenAIEngine(AnswerEngine):
                 result = tool_runner.run_tool(call.function.name, call.function.arguments, vocab=vocab)
                 product_ids += [int(i) for i in result.pop("products", []) or []]
                 sources += result.pop("sources", []) or []
+                if call.function.name == "add_to_cart" and "pending_cart" in result:
+                    pending_cart = dict(result)
                 messages.append(
                     {
                         "role": "tool",

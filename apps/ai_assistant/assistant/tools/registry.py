@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from apps.ai_assistant.assistant.tools import parts, products, quotes, search
+from apps.ai_assistant.assistant.tools import cart, parts, products, quotes, search
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 
 Runner = Callable[[dict, Vocabulary], dict]
@@ -19,6 +19,7 @@ _TOOLS: list[tuple[dict, Runner]] = [
     (products.FIND_PRODUCTS_SCHEMA, products.run_find_products),
     (quotes.QUOTE_CONFIGURATION_SCHEMA, quotes.run_quote_configuration),
     (parts.LIST_PART_OPTIONS_SCHEMA, parts.run_list_part_options),
+    (cart.ADD_TO_CART_SCHEMA, cart.run_add_to_cart),  # proposes only; a "yes" adds (cart_dialogue.py)
 ]
 
 TOOL_SCHEMAS: list[dict] = [schema for schema, _ in _TOOLS]
