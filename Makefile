@@ -35,9 +35,11 @@ $(STAMP): requirements.in requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The Procfile's processes under honcho's manager; Ctrl-C stops them cleanly with status 0 (see the module).
+# WEB_PORT (8000) and CHROMA_PORT (8001) choose the ports.
 run: install
 	$(PY) manage.py bootstrap_shop
-	$(VENV)/bin/honcho start -f Procfile
+	$(PY) -m ecommerce_backend.procfile_runner Procfile
 
 lint: install
 	$(VENV)/bin/ruff check .
