@@ -250,6 +250,8 @@ AI_INDEX_SCHEDULE_TTL_SECONDS = env_float("AI_INDEX_SCHEDULE_TTL_SECONDS", 60, m
 AI_INDEX_CLAIM_TIMEOUT_SECONDS = env_float("AI_INDEX_CLAIM_TIMEOUT_SECONDS", 60, minimum=0)
 AI_INDEX_FLUSH_BATCH_SIZE = env_int("AI_INDEX_FLUSH_BATCH_SIZE", 2000, minimum=0)
 AI_INDEX_FLUSH_MAX_BATCHES = env_int("AI_INDEX_FLUSH_MAX_BATCHES", 25, minimum=0)
+# Texts per call to the embedding model when a flush or a build embeds (retrieval/embedding_cache.py).
+AI_INDEX_EMBED_BATCH_SIZE = env_int("AI_INDEX_EMBED_BATCH_SIZE", 64, minimum=1)
 AI_INDEX_SWEEP_INTERVAL_SECONDS = env_float("AI_INDEX_SWEEP_INTERVAL_SECONDS", 60, minimum=0)
 AI_INDEX_SWEEP_GRACE_SECONDS = env_float("AI_INDEX_SWEEP_GRACE_SECONDS", 5, minimum=0)
 # Chat sessions: the longest search query a session carries to follow-ups; retention (services/retention.py).
