@@ -10,6 +10,12 @@ AI_CHAT_THROTTLE (production: 120/min and 30/min per client). The load generator
 threads, each with one HTTP/1.1 keep-alive connection, sending the next request as soon as the last one was
 answered (closed loop) for --seconds per endpoint. It shares the machine's cores with the server, so the
 numbers are a floor. Chat uses the built-in engine (no OPENAI_API_KEY) and starts a new session per message.
+
+Then cart and orders: each client is a signed-in customer (token) who puts an available product or a complete
+custom configuration into the cart (POST /api/cart/lines/) and places the order (POST /api/orders/ with an
+Idempotency-Key), in a closed loop. Afterwards every stored order is compared with the configurator: each line's
+unit price must be the configurator's price of its options (the catalog does not change during the run, so that
+is the price at placement) and the order's total the sum of its lines.
 """
 
 from __future__ import annotations
@@ -123,6 +129,119 @@ def run_endpoint(port: int, concurrency: int, seconds: float, make_request) -> d
     }
 
 
+def order_fixtures(concurrency: int) -> tuple[list[str], list[dict]]:
+    """One customer token per client, and the items they buy: available products and valid configurations."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from apps.preconfigured_products.models import PreConfiguredProduct
+    from apps.preconfigured_products.selectors import product_quotes
+
+    tokens = []
+    for n in range(concurrency):
+        user, _ = get_user_model().objects.get_or_create(username=f"load-customer-{n}")
+        tokens.append(Token.objects.get_or_create(user=user)[0].key)
+    products = list(PreConfiguredProduct.objects.filter(is_active=True).order_by("id")[:200])
+    quotes = product_quotes(products)
+    items = []
+    for product in products:
+        q = quotes[product.pk]
+        if q.valid:
+            items.append({"product": product.pk})
+            items.append({"category": product.category_id, "options": [i.option_id for i in q.breakdown]})
+    return tokens, items
+
+
+def run_orders(port: int, tokens: list[str], items: list[dict], seconds: float) -> dict:
+    """Closed loop per customer: add one or two items to the cart, place the order; latencies per request kind."""
+    latencies: dict[str, list[float]] = {"cart": [], "order": []}
+    errors: dict[str, int] = {}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def customer(number: int) -> None:
+        rng = random.Random(number)
+        http = KeepAliveClient(
+            port, {"Content-Type": "application/json", "Authorization": f"Token {tokens[number]}"}, timeout=60
+        )
+        mine: dict[str, list[float]] = {"cart": [], "order": []}
+        failed: dict[str, int] = {}
+        sequence = 0
+        while time.monotonic() < deadline:
+            steps = [("cart", "/api/cart/lines/", {**rng.choice(items), "quantity": rng.randint(1, 3)})
+                     for _ in range(rng.randint(1, 2))]
+            steps.append(("order", "/api/orders/", {"name": f"Load {number}", "email": f"load{number}@example.com",
+                                                     "address": "1 Bench Street"}))
+            for kind, path, body in steps:
+                sequence += 1
+                if kind == "order":
+                    http.headers["Idempotency-Key"] = f"load-{number}-{sequence}"
+                started = time.perf_counter()
+                try:
+                    status, _ = http.request("POST", path, json.dumps(body).encode())
+                    outcome = None if status == 201 else f"{kind} {status}"
+                except Exception as exc:
+                    outcome = f"{kind} {type(exc).__name__}"
+                mine[kind].append(time.perf_counter() - started)
+                http.headers.pop("Idempotency-Key", None)
+                if outcome:
+                    failed[outcome] = failed.get(outcome, 0) + 1
+        http.close()
+        with lock:
+            for kind, values in mine.items():
+                latencies[kind].extend(values)
+            for outcome, count in failed.items():
+                errors[outcome] = errors.get(outcome, 0) + count
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=customer, args=(n,)) for n in range(len(tokens))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+
+    def pct(values: list[float], p: float) -> float | None:
+        ordered = sorted(values)
+        if not ordered:
+            return None
+        return round(ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))] * 1000, 1)
+
+    return {
+        kind: {
+            "requests": len(values),
+            "seconds": round(elapsed, 1),
+            "throughput_rps": round(len(values) / elapsed, 1),
+            "p50_ms": pct(values, 50),
+            "p95_ms": pct(values, 95),
+            "errors": sum(n for outcome, n in errors.items() if outcome.startswith(kind)),
+            "error_kinds": {o: n for o, n in errors.items() if o.startswith(kind)},
+        }
+        for kind, values in latencies.items()
+    }
+
+
+def orders_off_by_the_configurator() -> tuple[int, int]:
+    """(orders checked, orders whose stored unit prices or total differ from the configurator's)."""
+    from decimal import Decimal
+
+    from apps.catalog.services.configurator import quote_many
+    from apps.orders.models import Order
+
+    orders = list(Order.objects.prefetch_related("lines"))
+    lines = [line for order in orders for line in order.lines.all()]
+    quotes = quote_many((line.category_id, [o["option_id"] for o in line.options]) for line in lines)
+    fresh = {line.pk: q for line, q in zip(lines, quotes, strict=True)}
+    wrong = 0
+    for order in orders:
+        total = sum((fresh[line.pk].price * line.quantity for line in order.lines.all()), Decimal("0"))
+        if total != order.total or any(
+            not fresh[line.pk].valid or fresh[line.pk].price != line.unit_price for line in order.lines.all()
+        ):
+            wrong += 1
+    return len(orders), wrong
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     stack = Stack.create(
@@ -169,9 +288,16 @@ def main(argv: list[str] | None = None) -> int:
         for name, make in (("GET /api/ai-assistant/search", search), ("POST /api/ai-assistant/chat", chat)):
             log(f"{name}: {args.concurrency} clients for {args.seconds:g} s")
             results[name] = run_endpoint(port, args.concurrency, args.seconds, make)
-        passed = all(r["errors"] == 0 and r["requests"] > 0 for r in results.values())
+        tokens, items = order_fixtures(args.concurrency)
+        log(f"cart and orders: {args.concurrency} customers for {args.seconds:g} s")
+        placed = run_orders(port, tokens, items, args.seconds)
+        results["POST /api/cart/lines/"] = placed["cart"]
+        results["POST /api/orders/"] = placed["order"]
+        checked, wrong = orders_off_by_the_configurator()
+        passed = wrong == 0 and checked > 0 and all(r["errors"] == 0 and r["requests"] > 0 for r in results.values())
         rows = [
-            [name, args.concurrency, r["seconds"], r["requests"], r["throughput_rps"], r["p50_ms"], r["p99_ms"],
+            [name, args.concurrency, r["seconds"], r["requests"], r["throughput_rps"], r["p50_ms"],
+             r.get("p95_ms", "-"), r.get("p99_ms", "-"),
              r["errors"] if not r["error_kinds"] else f"{r['errors']} {r['error_kinds']}"]
             for name, r in results.items()
         ]  # fmt: skip
@@ -180,10 +306,13 @@ def main(argv: list[str] | None = None) -> int:
             f"(EMBEDDING_PROVIDER={args.provider}), throttles raised for the run; closed loop, keep-alive, the "
             f"load generator on the same machine.\n"
         )
-        print(table(["endpoint", "concurrency", "s", "requests", "req/s", "p50 ms", "p99 ms", "errors"], rows))
-        print(f"\n**{'PASS' if passed else 'FAIL'}**: no errors.")
+        print(table(["endpoint", "concurrency", "s", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors"],
+                    rows))
+        print(f"\nOrders stored: {checked}; whose unit prices or total differ from the configurator's: {wrong}.")
+        print(f"\n**{'PASS' if passed else 'FAIL'}**: no errors, every order priced as the configurator prices it.")
         if args.json:
-            args.json.write_text(json.dumps({"results": results, "passed": passed}))
+            args.json.write_text(json.dumps({"results": results, "orders": checked, "orders_mispriced": wrong,
+                                             "passed": passed}))
         return 0 if passed else 1
     finally:
         stack.stop(keep=not passed)
