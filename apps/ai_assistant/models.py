@@ -41,6 +41,9 @@ class IndexedDocument(models.Model):
     text = models.TextField()
     metadata = models.JSONField(default=dict)
     content_hash = models.CharField(max_length=64)
+    # The two halves of content_hash: equal text_hash -> the vector is current, only metadata may be written.
+    text_hash = models.CharField(max_length=64, default="")
+    metadata_hash = models.CharField(max_length=64, default="")
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

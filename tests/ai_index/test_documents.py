@@ -19,9 +19,14 @@ def test_product_document_has_configuration_price_availability_and_filters(demo)
     doc = build_documents([f"product:{product.pk}"])[f"product:{product.pk}"]
 
     assert doc.id == f"product:{product.pk}" and doc.type == "product" and doc.object_id == product.pk
-    for words in ("Fat Tire Explorer", "Bicycles", "Wheels: Fat bike wheels", "Rim color: Black", "310.00 EUR"):
+    for words in ("Fat Tire Explorer", "Bicycles", "Wheels: Fat bike wheels", "Rim color: Black"):
         assert words in doc.text
-    assert "in stock" in doc.text
+    # Meaning is embedded, facts are metadata: no price or stock in the embedded text.
+    # Name, family, description, then the configuration and its options' descriptions, in that order.
+    assert doc.text.startswith(f"Fat Tire Explorer — Bicycles. {product.description.split('.')[0]}")
+    assert doc.text.index("Configuration: Frame type: Diamond;") < doc.text.index("Classic black rims")
+    assert "310.00" not in doc.text and "in stock" not in doc.text
+    assert "Price: 310.00 EUR" in doc.metadata["facts"] and "in stock" in doc.metadata["facts"]
     meta = doc.metadata
     assert meta["type"] == "product" and meta["name"] == "Fat Tire Explorer"
     assert meta["category"] == "Bicycles" and meta["category_id"] == demo.category("bicycles").pk
@@ -34,7 +39,8 @@ def test_product_document_has_configuration_price_availability_and_filters(demo)
 def test_out_of_stock_option_makes_the_product_unavailable_with_the_reason(demo):
     doc = build_documents([f"product:{demo.product('Sunset Freerider').pk}"]).popitem()[1]
     assert doc.metadata["in_stock"] is False
-    assert "Not available" in doc.text and "Sunset orange" in doc.text
+    assert "Not available" in doc.metadata["facts"] and "Sunset orange" in doc.metadata["facts"]
+    assert "Not available" not in doc.text
 
 
 def test_part_rule_and_category_documents(demo):
@@ -49,7 +55,8 @@ def test_part_rule_and_category_documents(demo):
     )
 
     part = docs[f"part:{wheels.pk}"]
-    assert "Fat bike wheels — 100.00 EUR, in stock" in part.text
+    assert "Fat bike wheels — 100.00 EUR, in stock" in part.metadata["facts"]
+    assert "Fat bike wheels" in part.text and "EUR" not in part.text
     assert part.metadata["price"] == 80.0  # the cheapest option: "from" price
     assert part.metadata["options"] == "Road wheels | Mountain wheels | Fat bike wheels"
 
@@ -58,8 +65,8 @@ def test_part_rule_and_category_documents(demo):
     assert "price" not in rule.metadata and "in_stock" not in rule.metadata
 
     price_rule = docs[f"price_rule:{matte_fs.pk}"]
-    assert "Matte (Frame finish) costs 50.00 EUR instead of 40.00 EUR" in price_rule.text
-    assert "Full-suspension" in price_rule.text
+    assert "Matte (Frame finish) costs 50.00 EUR instead of 40.00 EUR" in price_rule.metadata["facts"]
+    assert "Full-suspension" in price_rule.text and "EUR" not in price_rule.text
 
     category = docs[f"category:{bicycles.pk}"]
     assert "Wheels: Road wheels, Mountain wheels, Fat bike wheels" in category.text
@@ -77,6 +84,14 @@ def test_hash_follows_content_and_nothing_else(demo):
     changed = build_documents([key])[key]
     assert changed.content_hash != first.content_hash
     assert changed.metadata["price"] == 311.0
+    # A price is a fact: the embedded text and its hash stay, the metadata hash moves.
+    assert (changed.text, changed.text_hash) == (first.text, first.text_hash)
+    assert changed.metadata_hash != first.metadata_hash
+
+    black.description = "A deep black, anodised."
+    black.save()
+    described = build_documents([key])[key]
+    assert described.text_hash != first.text_hash and "deep black" in described.text
 
 
 def test_inactive_and_missing_rows_are_not_indexable(demo):

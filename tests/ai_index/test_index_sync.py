@@ -67,11 +67,12 @@ def test_the_index_follows_added_changed_and_deleted_rows(demo, vector_index):
     result = vector_index.sync_documents(touched)
     # The part and every product with blue rims changed; the category lists option names only.
     assert result["updated"] == len(touched) - 1 >= 4 and result["unchanged"] == 1
-    assert result["embedded"] == result["updated"]  # each changed text embedded once, nothing else
+    # A price is metadata: every one of them was a metadata-only write, nothing embedded.
+    assert result["embedded"] == 0 and result["metadata_only"] == result["updated"]
     hit = vector_index.search_documents("Gravel Grinder")[0]
     assert hit["id"] == f"product:{product.pk}" and hit["price"] == "297.00"
     ledger = IndexedDocument.objects.get(collection=active, doc_id=f"part:{blue.part_id}")
-    assert "Blue — 27.00 EUR" in ledger.text
+    assert "Blue — 27.00 EUR" in ledger.metadata["facts"] and "EUR" not in ledger.text
 
     # Delete: the document leaves the vector store and the ledger.
     doc_ids = touched_doc_ids(product)

@@ -1,6 +1,11 @@
 """Writes documents into collections: hash compare with the ledger, embed only what changed, vectors first,
 ledger second, all under the index write lock (indexing/lock.py).
 
+Two hashes per document decide what a write costs: a new text hash embeds the text (once, in batches of
+AI_INDEX_EMBED_BATCH_SIZE, through the embedding cache) and upserts vector and metadata; an equal text hash
+with a new metadata hash (a price or stock change) only updates the metadata in the vector store and the
+ledger, embedding nothing.
+
 One call syncs a batch of document ids into every collection that should hold them (the active one and,
 while a rebuild runs, the one being built), or into one given collection. It is idempotent: running it
 twice, or in two processes at once, leaves the same index.
@@ -25,11 +30,14 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Counts:
+    """What a sync did; `metadata_only` counts the `updated` documents whose vector stayed as it was."""
+
     added: int = 0
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
     embedded: int = 0
+    metadata_only: int = 0
 
     def __iadd__(self, other: Counts) -> Counts:
         for f in fields(self):
@@ -44,16 +52,42 @@ def provider_for(target: Target) -> EmbeddingProvider:
     return get_embedding_provider(target.provider or None, target.model or None)
 
 
-def ledger_hashes(collection: str, doc_ids: Iterable[str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class LedgerRow:
+    """What the ledger says a collection holds for one document."""
+
+    content_hash: str
+    text_hash: str
+    metadata: dict
+
+
+def ledger_rows(collection: str, doc_ids: Iterable[str]) -> dict[str, LedgerRow]:
     ids = list(doc_ids)
-    found: dict[str, str] = {}
+    found: dict[str, LedgerRow] = {}
     for start in range(0, len(ids), IN_LIST_CHUNK):
-        found.update(
-            IndexedDocument.objects.filter(
-                collection=collection, doc_id__in=ids[start : start + IN_LIST_CHUNK]
-            ).values_list("doc_id", "content_hash")
-        )
+        rows = IndexedDocument.objects.filter(
+            collection=collection, doc_id__in=ids[start : start + IN_LIST_CHUNK]
+        ).values_list("doc_id", "content_hash", "text_hash", "metadata")
+        for doc_id, digest, text_digest, metadata in rows:
+            found[doc_id] = LedgerRow(digest, text_digest, metadata or {})
     return found
+
+
+def ledger_hashes(collection: str, doc_ids: Iterable[str]) -> dict[str, str]:
+    return {doc_id: row.content_hash for doc_id, row in ledger_rows(collection, doc_ids).items()}
+
+
+def needs_vector(doc: Document, row: LedgerRow | None) -> bool:
+    """Whether writing `doc` needs its text embedded: it is new, or its text is not the one the vector is of."""
+    return row is None or row.text_hash != doc.text_hash
+
+
+def store_metadata(doc: Document, row: LedgerRow | None) -> dict:
+    """The metadata to send: the document's, plus None for keys the stored one has and it lost (the store
+    merges metadata, and None removes a key)."""
+    if row is None:
+        return doc.metadata
+    return {**{key: None for key in row.metadata if key not in doc.metadata}, **doc.metadata}
 
 
 def collection_metadata(target: Target, dimensions: int) -> dict:
@@ -82,9 +116,10 @@ class IndexWriter:
         dirty = False
         present = [doc for doc in docs.values() if doc is not None]
         for target in targets:
-            hashes = ledger_hashes(target.collection, docs.keys())
-            texts = [doc.text for doc in present if hashes.get(doc.id) != doc.content_hash]
-            dirty = dirty or bool(texts) or any(doc is None and doc_id in hashes for doc_id, doc in docs.items())
+            rows = ledger_rows(target.collection, docs.keys())
+            changed = [doc for doc in present if doc.id not in rows or rows[doc.id].content_hash != doc.content_hash]
+            texts = [doc.text for doc in changed if needs_vector(doc, rows.get(doc.id))]
+            dirty = dirty or bool(changed) or any(doc is None and doc_id in rows for doc_id, doc in docs.items())
             if not texts:
                 continue
             provider = provider_for(target)
@@ -120,19 +155,22 @@ class IndexWriter:
 
     def _write(self, target: Target, docs: dict[str, Document | None]) -> Counts:
         counts = Counts()
-        existing = ledger_hashes(target.collection, docs.keys())
-        upserts = []
+        existing = ledger_rows(target.collection, docs.keys())
+        upserts: list[Document] = []  # new text: embed, write vector and metadata
+        relabels: list[Document] = []  # same text, new metadata: write the metadata alone
         for doc in docs.values():
             if doc is None:
                 continue
-            if existing.get(doc.id) == doc.content_hash:
+            row = existing.get(doc.id)
+            if row is not None and row.content_hash == doc.content_hash:
                 counts.unchanged += 1
+                continue
+            (upserts if needs_vector(doc, row) else relabels).append(doc)
+            if row is None:
+                counts.added += 1
             else:
-                upserts.append(doc)
-                if doc.id in existing:
-                    counts.updated += 1
-                else:
-                    counts.added += 1
+                counts.updated += 1
+        counts.metadata_only = len(relabels)
         # Deleting ids the ledger does not know is harmless and clears vectors of a writer that died
         # between its vector write and its ledger write.
         deletes = [doc_id for doc_id, doc in docs.items() if doc is None]
@@ -140,7 +178,12 @@ class IndexWriter:
         store = get_vector_store()
         if upserts:
             vectors, counts.embedded = self._vectors(target, upserts)
-            store.upsert(target.collection, [d.id for d in upserts], vectors, [d.metadata for d in upserts])
+            metadatas = [store_metadata(d, existing.get(d.id)) for d in upserts]
+            store.upsert(target.collection, [d.id for d in upserts], vectors, metadatas)
+        if relabels:
+            metadatas = [store_metadata(d, existing.get(d.id)) for d in relabels]
+            store.update_metadata(target.collection, [d.id for d in relabels], metadatas)
+        if upserts or relabels:
             IndexedDocument.objects.bulk_create(
                 [
                     IndexedDocument(
@@ -151,12 +194,23 @@ class IndexWriter:
                         text=doc.text,
                         metadata=doc.metadata,
                         content_hash=doc.content_hash,
+                        text_hash=doc.text_hash,
+                        metadata_hash=doc.metadata_hash,
                     )
-                    for doc in upserts
+                    for doc in [*upserts, *relabels]
                 ],
                 update_conflicts=True,
                 unique_fields=["collection", "doc_id"],
-                update_fields=["doc_type", "object_id", "text", "metadata", "content_hash", "indexed_at"],
+                update_fields=[
+                    "doc_type",
+                    "object_id",
+                    "text",
+                    "metadata",
+                    "content_hash",
+                    "text_hash",
+                    "metadata_hash",
+                    "indexed_at",
+                ],
                 batch_size=500,
             )
         if deletes:
@@ -165,7 +219,7 @@ class IndexWriter:
                 IndexedDocument.objects.filter(
                     collection=target.collection, doc_id__in=deletes[start : start + IN_LIST_CHUNK]
                 ).delete()
-        if upserts or counts.deleted:
+        if upserts or relabels or counts.deleted:
             mark_updated(target.collection)
         return counts
 

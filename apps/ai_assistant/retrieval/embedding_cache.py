@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 
 import numpy as np
+from django.conf import settings
 
 from apps.ai_assistant.models import IN_LIST_CHUNK, EmbeddingCache
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider
@@ -48,6 +49,7 @@ def embed_texts(
 ) -> tuple[list[list[float]], int]:
     """Vectors of `texts` in order, and how many distinct texts had to be embedded (cache misses).
 
+    Missing texts go to the provider in batches of AI_INDEX_EMBED_BATCH_SIZE, one `embed` call each;
     `progress(done, total)` is called after each embedded batch (counts of distinct missing texts).
     """
     if not texts:
@@ -59,7 +61,8 @@ def embed_texts(
         if digest not in vectors:
             missing.setdefault(digest, text)
     items = list(missing.items())
-    batch = max(provider.batch_size, 1) * 4
+    # One model call per batch of distinct missing texts: a burst costs a pass per batch, not per document.
+    batch = settings.AI_INDEX_EMBED_BATCH_SIZE
     for start in range(0, len(items), batch):
         chunk = items[start : start + batch]
         embedded = provider.embed([text for _, text in chunk])

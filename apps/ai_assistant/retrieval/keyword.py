@@ -1,5 +1,8 @@
 """An in-process keyword index (Okapi BM25) over the ledger texts of one collection, updated incrementally.
 
+A document's keyword row is its embedded text plus its metadata's `facts` sentence (price, stock, reasons
+for unavailability), so a metadata-only change (a new content hash in the ledger) reaches it too.
+
 Scores are BM25 with k1=1.2, b=0.75. Query words that no document contains are matched to close
 vocabulary words (one or two edits away, found through shared character trigrams) at a lower weight,
 so "mountian" still finds "mountain". Names are indexed twice (a name word weighs more than a word of
@@ -71,7 +74,9 @@ class KeywordIndex:
         # Field weighting in the spirit of BM25F: a word of the name says more about a document than one
         # of its description, so the name's words count NAME_WEIGHT more times.
         name = str(metadata.get("name", ""))
-        counts = Counter(sys.intern(term) for term in tokenize(f"{(name + ' ') * NAME_WEIGHT}{text}"))
+        # The facts (price, stock, why unavailable) are metadata, not embedded text, but words of them help here.
+        facts = str(metadata.get("facts", ""))
+        counts = Counter(sys.intern(term) for term in tokenize(f"{(name + ' ') * NAME_WEIGHT}{text} {facts}"))
         entry = Entry(
             doc_id,
             content_hash,

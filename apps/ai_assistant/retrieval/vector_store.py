@@ -58,6 +58,11 @@ class VectorStore(ABC):
     ) -> None: ...
 
     @abstractmethod
+    def update_metadata(self, collection: str, ids: Sequence[str], metadatas: Sequence[dict]) -> None:
+        """Set the metadata of existing ids, vectors untouched (nothing embedded). Keys are merged into what
+        the store holds; a key whose value is None is removed."""
+
+    @abstractmethod
     def delete(self, collection: str, ids: Sequence[str]) -> None: ...
 
     @abstractmethod
@@ -213,6 +218,15 @@ class ChromaVectorStore(VectorStore):
                 lambda c, s=start, e=end: c.upsert(
                     ids=list(ids[s:e]), embeddings=[list(v) for v in vectors[s:e]], metadatas=list(metadatas[s:e])
                 ),
+            )
+
+    def update_metadata(self, collection: str, ids: Sequence[str], metadatas: Sequence[dict]) -> None:
+        for start in range(0, len(ids), MAX_BATCH):
+            end = start + MAX_BATCH
+            self._on_collection(
+                collection,
+                "update metadata",
+                lambda c, s=start, e=end: c.update(ids=list(ids[s:e]), metadatas=list(metadatas[s:e])),
             )
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:

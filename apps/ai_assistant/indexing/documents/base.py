@@ -1,5 +1,11 @@
-"""What every document type shares: the Document, its id and content hash, the text helpers, and the
+"""What every document type shares: the Document, its id and hashes, the text helpers, and the
 declaration (`DocumentType`) each type module fills in.
+
+A document is split in two (docs/search.md, "Documents"): its MEANING is the embedded text (name, family,
+description, the chosen options' names and descriptions: what rarely changes, first where the model reads
+it), its FACTS are metadata (price, availability, stock, reasons for unavailability: filters, the keyword
+row through the `facts` key, and the search results' price and stock). Each half has a hash of its own, so
+a change of facts alone updates the vector store's metadata without embedding anything.
 
 A document type declares three things: how to build its documents from primary keys (`build`), which rows
 may be documents now (`indexable`), and which of its documents a change of a catalog row touches
@@ -26,7 +32,11 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True)
 class Document:
-    """One entry of the index: what is embedded (text), what filters see (metadata) and its hash."""
+    """One entry of the index: what is embedded (text), what filters see (metadata) and their hashes.
+
+    `text_hash` is the embedding cache's key of the text (sha256 of it), `metadata_hash` that of the
+    metadata, `content_hash` that of both (equal: nothing to write at all).
+    """
 
     id: str
     type: str
@@ -34,6 +44,8 @@ class Document:
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""
+    text_hash: str = ""
+    metadata_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,13 +69,37 @@ def content_hash(text: str, metadata: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def make(doc_type: str, pk: int, text: str, metadata: dict[str, Any]) -> Document:
+def text_digest(text: str) -> str:
+    """sha256 of the embedded text: the same key as the embedding cache's (retrieval/embedding_cache.py)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def metadata_digest(metadata: dict[str, Any]) -> str:
+    """sha256 of the metadata, keys sorted."""
+    return hashlib.sha256(json.dumps(metadata, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def make(doc_type: str, pk: int, text: str, metadata: dict[str, Any], facts: str = "") -> Document:
+    """A document of `text` (its meaning, embedded) and `metadata` plus `facts` (a sentence of its facts for
+    the keyword row, kept out of the embedded text so that a price or stock change embeds nothing)."""
     # Chroma rejects None values: leave such keys out instead.
     meta = {key: value for key, value in metadata.items() if value is not None}
     meta["type"] = doc_type
     meta["object_id"] = pk
+    facts = " ".join(facts.split())
+    if facts:
+        meta["facts"] = facts
     text = " ".join(text.split())
-    return Document(doc_id(doc_type, pk), doc_type, pk, text, meta, content_hash(text, meta))
+    return Document(
+        doc_id(doc_type, pk),
+        doc_type,
+        pk,
+        text,
+        meta,
+        content_hash(text, meta),
+        text_digest(text),
+        metadata_digest(meta),
+    )
 
 
 def money(value: Decimal) -> str:

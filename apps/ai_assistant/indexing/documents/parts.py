@@ -1,4 +1,5 @@
-"""Part documents (`part:{pk}`): a configurator step with all its active options, prices and stock."""
+"""Part documents (`part:{pk}`): a configurator step with all its active options; their prices and stock are
+facts (metadata), their names and descriptions its meaning (embedded text)."""
 
 from __future__ import annotations
 
@@ -23,14 +24,20 @@ def build(pks: list[int]) -> dict[int, Document]:
     docs = {}
     for part in parts:
         options = list(part.options.all())
-        lines = []
-        for option in options:
-            stock = "in stock" if option.in_stock else "temporarily out of stock"
-            lines.append(f"{option.name} — {money(option.default_price)}, {stock}. {sentence(option.description)}")
+        lines = [
+            f"{option.name}: {sentence(option.description)}" if option.description.strip() else f"{option.name}."
+            for option in options
+        ]
+        facts = [
+            f"{option.name} — {money(option.default_price)}, "
+            f"{'in stock' if option.in_stock else 'temporarily out of stock'}."
+            for option in options
+        ]
         required = "required" if part.required else "optional"
         text = (
             f"{part.name} — a part of {part.category.name} (step {part.step} of the configurator, {required}). "
-            f"{sentence(part.description)} Options: {' '.join(lines) or 'none available.'}"
+            f"{sentence(part.description)} Choose one of {len(options)} options: "
+            f"{', '.join(option.name for option in options) or 'none available'}. {' '.join(lines)}"
         )
         prices = [option.default_price for option in options]
         docs[part.pk] = make(
@@ -47,6 +54,7 @@ def build(pks: list[int]) -> dict[int, Document]:
                 "option_ids": id_list(option.pk for option in options),
                 "options": " | ".join(option.name for option in options),
             },
+            facts=" ".join(facts),
         )
     return docs
 

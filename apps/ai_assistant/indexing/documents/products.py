@@ -1,39 +1,53 @@
 """Product documents (`product:{pk}`): a preconfigured product with its configuration, price and availability.
 
-A product's text changes with its own row, its chosen options, the category, parts and options it shows,
-and the rules that can make its configuration invalid or change its price.
+A product's document changes with its own row, its chosen options, the category, parts and options it
+shows, and the rules that can make its configuration invalid or change its price. Only a change of what it
+says (names, descriptions, the configuration) changes its embedded text; a price or stock change changes
+its metadata alone.
 """
 
 from __future__ import annotations
 
 from apps.ai_assistant.indexing.documents.base import Document, DocumentType, id_list, make, money, sentence
-from apps.catalog.models import Category, IncompatibilityRule, Part, PriceAdjustmentRule
+from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from apps.preconfigured_products.selectors import product_quotes
 
 
 def build(pks: list[int]) -> dict[int, Document]:
+    """Meaning (embedded): name, family, description, the chosen options with their descriptions.
+    Facts (metadata): price, availability and the reasons a configuration is unavailable."""
     products = list(
         PreConfiguredProduct.objects.filter(pk__in=pks, is_active=True, category__is_active=True)
         .select_related("category")
         .only("id", "name", "description", "category_id", "category__id", "category__name")
     )
     quotes = product_quotes(products)
+    option_ids = {item.option_id for quote in quotes.values() for item in quote.breakdown}
+    described = dict(
+        PartOption.objects.filter(pk__in=option_ids).exclude(description="").values_list("pk", "description")
+    )
     docs = {}
     for product in products:
         quote = quotes[product.pk]
         category = product.category
         chosen = "; ".join(f"{item.part}: {item.option}" for item in quote.breakdown)
+        about = " ".join(
+            f"{item.option}: {sentence(described[item.option_id])}"
+            for item in quote.breakdown
+            if item.option_id in described
+        )
+        # What identifies the product first, the options' descriptions last: the embedding model reads only
+        # the first 256 word pieces, and the configuration's names say more than the options' long words.
+        text = (
+            f"{product.name} — {category.name}. {sentence(product.description)} "
+            f"Configuration: {chosen or 'no options chosen'}. {about}"
+        )
         if quote.valid:
             availability = "Available: in stock, ready to order."
         else:
             reasons = " ".join(sentence(error.message) for error in quote.errors)
             availability = f"Not available right now (out of stock or unavailable). {reasons}"
-        text = (
-            f"{product.name} — {category.name}. "
-            f"Configuration: {chosen or 'no options chosen'}. "
-            f"Price: {money(quote.price)}. {availability} {product.description}"
-        )
         docs[product.pk] = make(
             "product",
             product.pk,
@@ -47,6 +61,7 @@ def build(pks: list[int]) -> dict[int, Document]:
                 "option_ids": id_list(item.option_id for item in quote.breakdown),
                 "options": " | ".join(item.option for item in quote.breakdown),
             },
+            facts=f"Price: {money(quote.price)}. {availability}",
         )
     return docs
 

@@ -56,10 +56,14 @@ def build_price_rules(pks: list[int]) -> dict[int, Document]:
             continue
         category = affected.part.category
         when = " and ".join(f"{option.name} ({option.part.name})" for option in conditions)
+        # The prices are facts: a change of the option's price updates the metadata, not the vector.
         text = (
-            f"Price rule in {category.name}: {affected.name} ({affected.part.name}) costs "
-            f"{money(rule.adjusted_price)} instead of {money(affected.default_price)} when combined with "
-            f"{when}. {sentence(rule.description)}"
+            f"Price rule in {category.name}: {affected.name} ({affected.part.name}) has a price of its own when "
+            f"combined with {when}. {sentence(rule.description)}"
+        )
+        facts = (
+            f"{affected.name} ({affected.part.name}) costs {money(rule.adjusted_price)} instead of "
+            f"{money(affected.default_price)} when combined with {when}."
         )
         docs[rule.pk] = make(
             "price_rule",
@@ -71,6 +75,7 @@ def build_price_rules(pks: list[int]) -> dict[int, Document]:
                 "category": category.name,
                 "option_ids": id_list([affected.pk, *(option.pk for option in conditions)]),
             },
+            facts=facts,
         )
     return docs
 
