@@ -63,13 +63,14 @@ class CartView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(tags=["cart"], responses={200: CartSerializer},
+    @extend_schema(tags=["cart"], responses={200: CartSerializer}, summary="Read the cart",
                    description="The cart, every line re-priced by the configurator now; lines that cannot be "
                    "ordered are `available: false` with the configurator's reasons in `problems`.")
     def get(self, request: Request) -> Response:
         return _cart_response(request)
 
-    @extend_schema(tags=["cart"], responses={200: CartSerializer}, description="Empty the cart.")
+    @extend_schema(tags=["cart"], responses={200: CartSerializer}, summary="Empty the cart",
+                   description="Remove every line of the cart; answers with the (empty) cart.")
     def delete(self, request: Request) -> Response:
         owner = cart_owner(request)
         if owner.user_id is not None or owner.token:
@@ -82,6 +83,7 @@ class CartLinesView(APIView):
 
     @extend_schema(
         tags=["cart"], request=CartLineCreateSerializer, responses={201: CartSerializer, 400: BAD_REQUEST},
+        summary="Add a line to the cart",
         description="Add `{product, quantity}` or `{category, options, quantity}` (quantity 1-99, default 1; at "
         "most 50 lines). The same item again adds to its line's quantity. Never a price: the configurator prices "
         "it. 400 names the field: unknown or inactive product, an incomplete, incompatible or malformed "
@@ -104,7 +106,8 @@ class CartLineView(APIView):
 
     @extend_schema(tags=["cart"], request=CartLineUpdateSerializer,
                    responses={200: CartSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
-                   description="Set a line's quantity (1-99).")
+                   summary="Change a line's quantity",
+                   description="Set a line's quantity (1-99); another cart's line is a 404.")
     def patch(self, request: Request, line_id: str) -> Response:
         serializer = CartLineUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -115,7 +118,8 @@ class CartLineView(APIView):
             raise Http404 from exc
         return _cart_response(request)
 
-    @extend_schema(tags=["cart"], responses={200: CartSerializer, 404: NOT_FOUND}, description="Remove a line.")
+    @extend_schema(tags=["cart"], responses={200: CartSerializer, 404: NOT_FOUND}, summary="Remove a line",
+                   description="Remove a line from the cart; another cart's line is a 404.")
     def delete(self, request: Request, line_id: str) -> Response:
         try:
             cart_service.remove_line(cart_owner(request), self._line_id(line_id))
@@ -151,20 +155,27 @@ returns the same order (200 instead of 201); the same key with another body is 4
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["orders"], description="The caller's orders, newest first (staff: every order).",
-                       responses={200: OrderSerializer, 401: UNAUTHORIZED}),
-    retrieve=extend_schema(tags=["orders"], description="One of the caller's orders (another's is a 404).",
-                           responses={200: OrderSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND}),
+    list=extend_schema(
+        tags=["orders"], summary="List orders", description="The caller's orders, newest first (staff: every order).",
+        responses={200: OrderSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND},
+    ),
+    retrieve=extend_schema(
+        tags=["orders"], summary="Read an order", description="One of the caller's orders (another's is a 404).",
+        responses={200: OrderSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND},
+    ),
     partial_update=extend_schema(
-        tags=["orders"], description="Staff with orders.change_order: change `status` (placed -> paid, shipped or "
-        "cancelled; paid -> shipped or cancelled; shipped -> paid). Other fields are read-only.",
-        responses={200: OrderSerializer, 400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND}),
+        tags=["orders"], summary="Change an order's status",
+        description="Staff with orders.change_order: change `status` (placed -> paid, shipped or cancelled; paid -> "
+        "shipped or cancelled; shipped -> paid). Other fields are read-only.",
+        responses={200: OrderSerializer, 400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
+    ),
 )
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
                    viewsets.GenericViewSet):
     serializer_class = OrderSerializer
     permission_classes = [OrderPermissions]
     pagination_class = StrictPageNumberPagination
+    filter_backends: list = []  # no filters or ordering: newest first
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"[^/]+"
 
@@ -177,7 +188,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         return super().get_object()
 
     @extend_schema(
-        tags=["orders"], request=OrderCreateSerializer, description=ORDER_CREATE_DESCRIPTION,
+        tags=["orders"], request=OrderCreateSerializer, summary="Place an order", description=ORDER_CREATE_DESCRIPTION,
         parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER)],
         responses={201: OrderSerializer, 200: OrderSerializer, 400: BAD_REQUEST, 401: UNAUTHORIZED, 409: REFUSED,
                    422: KEY_REUSED},

@@ -45,6 +45,8 @@ def _lookup(owner: CartOwner) -> dict:
 
 def locked_cart(owner: CartOwner, *, create: bool) -> Cart | None:
     """The owner's cart locked until commit (serialises writes to one cart), made first when `create`."""
+    if owner.user_id is None and not owner.token and not create:
+        return None  # a browser that never had a cart
     cart = Cart.objects.select_for_update().filter(**_lookup(owner)).first()
     if cart is None and create:
         try:
