@@ -120,6 +120,7 @@ def test_patch_bad_quantity_and_other_carts_lines(customer_client, other_client,
     assert other_client.patch(f"/api/cart/lines/{line_id}/", {"quantity": 5}, format="json").status_code == 404
     assert other_client.delete(f"/api/cart/lines/{line_id}/").status_code == 404
     assert customer_client.patch("/api/cart/lines/abc/", {"quantity": 5}, format="json").status_code == 404
+    assert APIClient().delete(f"/api/cart/lines/{line_id}/").status_code == 404  # a browser without a cart
     assert CartLine.objects.get().quantity == 1
 
 
