@@ -39,6 +39,8 @@ $(STAMP): requirements.in requirements.lock
 # WEB_PORT (8000) and CHROMA_PORT (8001) choose the ports.
 run: install
 	$(PY) manage.py bootstrap_shop
+	# /metrics adds up the files of this run's processes only (docs/operations.md, "Metrics").
+	rm -rf "$${PROMETHEUS_MULTIPROC_DIR:-$${MARCUS_VAR_DIR:-var}/metrics}"
 	$(PY) -m ecommerce_backend.procfile_runner Procfile
 
 lint: install

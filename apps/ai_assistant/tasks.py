@@ -31,10 +31,11 @@ import kombu.exceptions
 import redis.exceptions
 from celery import Task, shared_task
 from celery.result import AsyncResult
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.indexing import outbox, scheduling, state
+from apps.ai_assistant.retrieval.warmup import warm_up
 from apps.ai_assistant.services import retention
 
 logger = logging.getLogger(__name__)
@@ -173,22 +174,22 @@ def prune_retained_data() -> dict:
 
 @worker_process_init.connect
 def warm_embedding_model(**kwargs) -> None:
-    """Load the local embedding model in the background as each worker process starts.
+    """Load the local embedding model in the background as each prefork pool process starts.
 
     Otherwise the first flush a process runs pays for loading it (seconds to tens of seconds on a busy
     machine). A thread, because Celery gives a starting process only a few seconds to report ready.
     """
-    from django.conf import settings
+    threading.Thread(target=warm_up, kwargs={"search": False}, name="warm-embedding-model", daemon=True).start()
 
-    if str(settings.EMBEDDING_PROVIDER).strip().lower() != "local":
+
+@worker_init.connect
+def warm_embedding_model_in_worker(sender=None, **kwargs) -> None:
+    """The same for a worker whose tasks run in its own process (`--pool threads` or `solo`, as in `make run`).
+
+    A prefork worker's main process never embeds (its pool processes do): it keeps the model out of memory.
+    """
+    pool = getattr(sender, "pool_cls", "prefork")
+    name = pool if isinstance(pool, str) else f"{pool.__module__}.{pool.__name__}"
+    if "prefork" in name.lower():
         return
-
-    def warm() -> None:
-        from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
-
-        try:
-            get_embedding_provider().embed(["warm up"])
-        except Exception:  # the first real flush will load it (and report a real error)
-            logger.exception("Warming the embedding model failed")
-
-    threading.Thread(target=warm, name="warm-embedding-model", daemon=True).start()
+    threading.Thread(target=warm_up, kwargs={"search": False}, name="warm-embedding-model", daemon=True).start()

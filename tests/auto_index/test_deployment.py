@@ -110,4 +110,6 @@ def test_every_routed_queue_is_consumed_by_the_default_worker_commands():
     worker = shlex.split(procfile["worker"])
     assert set(worker[worker.index("-Q") + 1].split(",")) >= routed
     assert set(QUEUES.split(",")) >= routed
-    assert "beat" in procfile and "chroma" in procfile and "web" in procfile
+    assert "chroma" in procfile and "web" in procfile and "flower" in procfile
+    # Exactly one beat: the worker's thread (ecommerce_backend/beat_thread.py), no process of its own.
+    assert "--beat-thread" in worker and "beat" not in procfile

@@ -59,7 +59,7 @@ def test_ctrl_c_stops_make_run_cleanly(tmp_path):
     output = "".join(lines)
     assert returncode == 0, output[-3000:]
     assert [line for line in output.splitlines() if "ERROR" in line or "Traceback" in line] == []
-    for name in ("chroma", "web", "worker", "beat"):
+    for name in ("chroma", "web", "worker", "flower"):
         assert f"{name} stopped (rc=0)" in output, output[-3000:]
     assert "SIGKILL" not in output
     assert not _listening(web_port) and not _listening(chroma_port)
