@@ -27,11 +27,12 @@ def _listening(port: int) -> bool:
 
 
 def test_ctrl_c_stops_make_run_cleanly(tmp_path):
-    web_port, chroma_port = _free_port(), _free_port()
+    web_port, chroma_port, flower_port = _free_port(), _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "CHROMA_URL"}}
     # make run's embedded defaults (SQLite, file broker) in a private folder; the hashing embedder starts fast.
     env.update(
         MARCUS_VAR_DIR=str(tmp_path), WEB_PORT=str(web_port), CHROMA_PORT=str(chroma_port),
+        FLOWER_PORT=str(flower_port),
         EMBEDDING_PROVIDER="hashing", PYTHONUNBUFFERED="1",
     )
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
