@@ -2,6 +2,8 @@
 
     python -m bench.freshness            # 200 single edits, bursts of 1,000 edits / 10 s / 8 writers
     python -m bench.freshness --quick    # 30 single edits, bursts of 200 edits / 4 s
+    python -m bench.freshness --fanout   # a price, then a stock change of an option used by 1,000 products
+                                         # (bench/freshness_fanout.py)
 
 Everything is real: a SQLite database of its own under var/bench/ (or DATABASE_URL: a scratch database,
 its catalog is replaced), a Redis db of its own (--redis-db), a Chroma server and a Celery worker process
@@ -59,9 +61,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis-db", type=int, default=13, help="Redis db number used only by this benchmark")
     parser.add_argument("--redis-port", type=int, default=6379, help="port of the Redis on 127.0.0.1")
     parser.add_argument("--timeout", type=float, default=120.0, help="give up waiting for an edit after this long, s")
+    parser.add_argument("--fanout", action="store_true", help="only the fan-out run (bench/freshness_fanout.py)")
+    parser.add_argument("--affected", type=int, default=1000, help="--fanout: products using the changed option")
+    parser.add_argument("--categories", type=int, default=8, help="categories of the synthetic catalog")
     args = parser.parse_args(argv)
     quick = args.quick
-    args.products = args.products or (300 if quick else 2000)
+    args.products = args.products or (300 if quick else 10000 if args.fanout else 2000)
     args.edits = args.edits if args.edits is not None else (30 if quick else 200)
     args.burst = args.burst or (200 if quick else 1000)
     args.burst_seconds = args.burst_seconds or (4.0 if quick else 10.0)
@@ -85,7 +90,11 @@ def prepare_catalog(args: argparse.Namespace) -> list[int]:
 
     call_command("createcachetable", verbosity=0)
     wipe_catalog()
-    generate_synthetic_catalog(products=args.products, seed=7)
+    generate_synthetic_catalog(products=args.products, seed=7, categories=args.categories)
+    if args.fanout:
+        from bench.freshness_fanout import pick_option
+
+        args.fanout_option, args.fanout_products = pick_option(args.affected)
     started = time.perf_counter()
     result = get_index_service().rebuild_index()
     print(f"catalog: {args.products} products, first build {time.perf_counter() - started:.1f} s: {result}", flush=True)
@@ -263,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
             deadline = time.perf_counter() + 300
             while worker.log().count("Loaded all-MiniLM") < WORKER_PROCESSES and time.perf_counter() < deadline:
                 time.sleep(0.5)
+        if args.fanout:
+            from bench.freshness_fanout import run
+
+            return run(args, worker)
         throughput = embedding_throughput(products)
         print(f"raw embedding throughput, measured here: {throughput:.0f} texts/s", flush=True)
         for _ in range(3):

@@ -1,0 +1,167 @@
+"""Fan-out freshness (`python -m bench.freshness --fanout`): one option used by many products changes its price,
+then goes out of stock. Facts are metadata (issue 11): neither change may embed a text, and the search filters
+(max_price, in_stock) must reflect every affected product soon after the commit.
+
+    python -m bench.freshness --fanout                                  # 10,000 products, 1,000 affected
+    python -m bench.freshness --fanout --products 3000 --affected 1000  # smaller catalog
+    EMBEDDING_PROVIDER=hashing python -m bench.freshness --fanout       # without the local model
+
+Everything is real (bench.freshness's environment: DATABASE_URL or a fresh SQLite file, a Redis db of its
+own, a Chroma server, a Celery worker, EMBEDDING_PROVIDER, default local). The option is the most used one
+of the synthetic catalog; when fewer than --affected products use it, more products are switched to it
+before the first build (a bulk write: the build indexes them as they are).
+
+"Reflects" means what a search's filter sees, on both of its routes: the keyword index of this process
+(refreshed from the ledger, as in the web process) and Chroma's `where` on the stored metadata. Per affected
+product: the time from the commit until both routes agree with the database (p50/p95/max); stale = products
+that still did not after --timeout. Only the products the change moves out of the filter by the database's
+own quotes count (a price rule can keep a product's price). Texts embedded = new rows in the embedding cache
+during the change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from decimal import Decimal
+
+from bench.common import markdown_table, percentile
+
+
+def pick_option(affected: int) -> tuple[int, list[int]]:
+    """The most used option, used by at least `affected` products (switching products to it when needed)."""
+    from django.db.models import Count
+
+    from apps.preconfigured_products.models import PreConfiguredProductOption
+
+    top = (
+        PreConfiguredProductOption.objects.values("option_id", "part_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "option_id")
+        .first()
+    )
+    option_id, part_id = top["option_id"], top["part_id"]
+    missing = affected - top["n"]
+    if missing > 0:
+        others = PreConfiguredProductOption.objects.filter(part_id=part_id).exclude(option_id=option_id)
+        switch = list(others.order_by("product_id").values_list("pk", flat=True)[:missing])
+        PreConfiguredProductOption.objects.filter(pk__in=switch).update(option_id=option_id)
+    products = PreConfiguredProductOption.objects.filter(option_id=option_id).values_list("product_id", flat=True)
+    return option_id, sorted(set(products))
+
+
+def reflected(doc_ids: list[str], filters, collection: str) -> set[str]:
+    """The documents that BOTH filter routes of a search currently exclude (keyword facets, Chroma where)."""
+    from apps.ai_assistant.retrieval import hybrid
+    from apps.ai_assistant.retrieval.vector_store import get_vector_store
+
+    with hybrid._cache.lock:
+        index, _ = hybrid._cache.current()
+        keyword_ok = {d for d in doc_ids if (entry := index.get(d)) is not None and not filters.accepts(entry.facets)}
+    if not keyword_ok:
+        return set()
+    store = get_vector_store()
+    passing: set[str] = set()
+    ids = sorted(keyword_ok)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        # Which of them Chroma's `where` still lets through: a query restricted to them, k = all of them.
+        hits = store.query(collection, _probe_vector(collection), len(chunk), filters.where(), ids=chunk)
+        passing.update(doc_id for doc_id, _ in hits)
+    return keyword_ok - passing
+
+
+_vectors: dict[str, list[float]] = {}
+
+
+def _probe_vector(collection: str) -> list[float]:
+    """Any vector of the collection's size (the query is restricted to given ids: its direction is irrelevant)."""
+    if collection not in _vectors:
+        from apps.ai_assistant.indexing.state import get_state
+        from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
+
+        state = get_state()
+        provider = get_embedding_provider(state.embedding_provider or None, state.embedding_model or None)
+        _vectors[collection] = provider.embed_one("probe")
+    return _vectors[collection]
+
+
+def passing_in_database(products: list[int], filters) -> set[int]:
+    """The products the filter lets through by the database's own prices and availability (the configurator)."""
+    from apps.preconfigured_products.models import PreConfiguredProduct
+    from apps.preconfigured_products.selectors import product_quotes
+
+    quotes = product_quotes(PreConfiguredProduct.objects.filter(pk__in=products))
+    return {pk for pk, q in quotes.items() if filters.accepts({"type": "product", "price": float(q.price),
+                                                                "in_stock": bool(q.valid)})}
+
+
+def change_and_wait(label: str, apply, products: list[int], filters, timeout: float) -> list[object]:
+    """Commit `apply()` (one option save), then poll until the index agrees with the database on every product
+    the change moved out of the filter (a price rule can keep a product's price: those did not move)."""
+    from django.db import transaction
+
+    from apps.ai_assistant.indexing.state import get_state
+    from apps.ai_assistant.models import EmbeddingCache
+
+    collection = get_state().active_collection
+    _probe_vector(collection)
+    embedded_before = EmbeddingCache.objects.count()
+    before = passing_in_database(products, filters)
+    with transaction.atomic():
+        apply()
+    committed = time.perf_counter()
+    doc_ids = [f"product:{pk}" for pk in sorted(before - passing_in_database(products, filters))]
+    seen: dict[str, float] = {}
+    pending = list(doc_ids)
+    while pending and time.perf_counter() - committed < timeout:
+        for doc_id in reflected(pending, filters, collection):
+            seen[doc_id] = time.perf_counter() - committed
+        pending = [d for d in pending if d not in seen]
+        if pending:
+            time.sleep(0.05)
+    time.sleep(1.0)  # anything the flush still embeds lands in the cache now
+    embedded = EmbeddingCache.objects.count() - embedded_before
+    latencies = sorted(seen.values())
+    cell = lambda p: f"{percentile(latencies, p):.2f} s" if latencies else "-"  # noqa: E731
+    return [label, len(products), len(doc_ids), embedded, cell(50), cell(95),
+            f"{latencies[-1]:.2f} s" if latencies else "-", len(pending)]
+
+
+def run(args: argparse.Namespace, worker) -> int:
+    """The two changes on the option; prints a table; 1 when a product stayed stale or a text was embedded."""
+    from apps.ai_assistant.retrieval.hybrid import SearchFilters
+    from apps.catalog.models import PartOption
+    from apps.preconfigured_products.models import PreConfiguredProduct
+    from apps.preconfigured_products.selectors import product_quotes
+
+    option_id, products = args.fanout_option, args.fanout_products
+    option = PartOption.objects.get(pk=option_id)
+    quotes = product_quotes(PreConfiguredProduct.objects.filter(pk__in=products))
+    ceiling = float(max(q.price for q in quotes.values()))
+    # Raise the price above every affected product's current price: then `max_price=ceiling` drops all of them.
+    delta = Decimal(str(ceiling)).quantize(Decimal("1")) + 1
+
+    def raise_price() -> None:
+        option.default_price = option.default_price + delta
+        option.save()
+
+    def out_of_stock() -> None:
+        option.in_stock = False
+        option.save()
+
+    print(f"\noption {option.name!r} (id {option_id}) used by {len(products)} products", flush=True)
+    rows = [
+        change_and_wait(f"price +{delta} (max_price={ceiling:.2f})", raise_price, products,
+                        SearchFilters(type="product", max_price=ceiling), args.timeout),
+        change_and_wait("out of stock (in_stock=true)", out_of_stock, products,
+                        SearchFilters(type="product", in_stock=True), args.timeout),
+    ]
+    print(markdown_table(
+        ["change", "products using the option", "products it moves out of the filter", "texts embedded",
+         "commit → reflected p50", "p95", "max", "stale"],
+        rows,
+    ), flush=True)
+    runs = worker.flush_runs()
+    print(f"flushes that synced something: {runs[-6:]}", flush=True)
+    return 1 if any(row[7] or row[3] for row in rows) else 0
