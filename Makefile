@@ -35,7 +35,7 @@ $(STAMP): requirements.in requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# The Procfile's processes under honcho's manager; Ctrl-C stops them cleanly with status 0 (see the module).
+# The Procfile's processes under ecommerce_backend/procfile_runner.py; Ctrl-C stops them cleanly with status 0.
 # WEB_PORT (8000) and CHROMA_PORT (8001) choose the ports.
 run: install
 	$(PY) manage.py bootstrap_shop
