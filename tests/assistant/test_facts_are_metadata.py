@@ -142,4 +142,4 @@ def test_a_fact_that_disappears_leaves_the_vector_store_too(indexed):
 
     stored = indexed.store.records(get_state().active_collection)[part_doc][0]
     assert "price" not in stored and stored["in_stock"] is False
-    assert "part" == stored["type"]
+    assert stored["type"] == "part"
