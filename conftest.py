@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.chroma",
     "tests.fixtures.celery_worker",
+    "tests.fixtures.openai",
 ]

@@ -8,8 +8,6 @@ import pytest
 
 from apps.catalog.services.demo_catalog import load_demo_catalog
 
-from .fake_openai import FakeOpenAI
-
 CHAT_URL = "/api/ai-assistant/chat"
 _client_numbers = itertools.count(1)
 
@@ -65,15 +63,3 @@ class Chat:
 @pytest.fixture
 def chat(api_client, client_ip) -> Chat:
     return Chat(api_client, client_ip)
-
-
-@pytest.fixture
-def fake_openai(settings):
-    """The fake OpenAI server, with the settings pointing the real SDK at it."""
-    server = FakeOpenAI().start()
-    settings.OPENAI_API_KEY = "test"
-    settings.OPENAI_BASE_URL = server.base_url
-    settings.OPENAI_CHAT_MODEL = "fake-model"
-    settings.OPENAI_TIMEOUT_SECONDS = 5.0
-    yield server
-    server.stop()

@@ -6,26 +6,10 @@ import pytest
 
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProduct
-from apps.preconfigured_products.services import create_product
+from tests.fixtures.api import CLASSIC
 
 pytestmark = pytest.mark.django_db
 
-CLASSIC = ["full-suspension", "shiny", "road wheels", "red", "single-speed chain"]
-
-
-@pytest.fixture
-def objects(bicycle_catalog) -> dict[str, tuple[str, object]]:
-    """Collection URL and one existing object per resource."""
-    cat = bicycle_catalog
-    product = create_product(category=cat.category, name="Classic", options=cat.ids(*CLASSIC))
-    return {
-        "categories": ("/api/categories/", cat.category),
-        "parts": ("/api/parts/", cat.part("Wheels")),
-        "part-options": ("/api/part-options/", cat.option("road wheels")),
-        "incompatibility-rules": ("/api/incompatibility-rules/", cat.incompatibilities[0]),
-        "price-adjustment-rules": ("/api/price-adjustment-rules/", cat.price_rules["diamond"]),
-        "products": ("/api/products/", product),
-    }
 
 
 MODELS = (Category, Part, PartOption, IncompatibilityRule, PriceAdjustmentRule, PreConfiguredProduct)
@@ -48,8 +32,8 @@ def _write(client, method: str, collection: str, pk: int):
 
 @pytest.mark.parametrize("method", WRITES)
 @pytest.mark.parametrize("key", RESOURCES)
-def test_anonymous_writes_are_401(api_client, objects, key, method):
-    collection, obj = objects[key]
+def test_anonymous_writes_are_401(api_client, catalog_objects, key, method):
+    collection, obj = catalog_objects[key]
     before = _counts()
     response = _write(api_client, method, collection, obj.pk)
     assert response.status_code == 401
@@ -59,8 +43,8 @@ def test_anonymous_writes_are_401(api_client, objects, key, method):
 
 @pytest.mark.parametrize("method", WRITES)
 @pytest.mark.parametrize("key", RESOURCES)
-def test_non_staff_writes_are_403(user_client, objects, key, method):
-    collection, obj = objects[key]
+def test_non_staff_writes_are_403(user_client, catalog_objects, key, method):
+    collection, obj = catalog_objects[key]
     before = _counts()
     response = _write(user_client, method, collection, obj.pk)
     assert response.status_code == 403
@@ -69,14 +53,14 @@ def test_non_staff_writes_are_403(user_client, objects, key, method):
     assert getattr(obj, "name", "") != "Changed"
 
 
-def test_a_wrong_token_is_401(api_client, objects):
+def test_a_wrong_token_is_401(api_client, catalog_objects):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api_client.post("/api/categories/", {"name": "Skis"}, format="json").status_code == 401
 
 
 @pytest.mark.parametrize("key", RESOURCES)
-def test_reads_are_public(api_client, objects, key):
-    collection, obj = objects[key]
+def test_reads_are_public(api_client, catalog_objects, key):
+    collection, obj = catalog_objects[key]
     listing = api_client.get(collection)
     assert listing.status_code == 200
     assert obj.pk in [item["id"] for item in listing.json()["results"]]

@@ -17,27 +17,12 @@ from apps.ai_assistant.indexing import state
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
 from apps.preconfigured_products.models import PreConfiguredProduct
 from apps.preconfigured_products.services import create_product
+from tests.fixtures.api import CLASSIC
 from tests.fixtures.celery_worker import purge_queues
 
 pytestmark = pytest.mark.django_db
 
-CLASSIC = ["full-suspension", "shiny", "road wheels", "red", "single-speed chain"]
 MODELS = (Category, Part, PartOption, IncompatibilityRule, PriceAdjustmentRule, PreConfiguredProduct)
-
-
-@pytest.fixture
-def objects(bicycle_catalog) -> dict[str, tuple[str, object]]:
-    """Collection URL and one existing object per API resource."""
-    cat = bicycle_catalog
-    product = create_product(category=cat.category, name="Classic", options=cat.ids(*CLASSIC))
-    return {
-        "categories": ("/api/categories/", cat.category),
-        "parts": ("/api/parts/", cat.part("Wheels")),
-        "part-options": ("/api/part-options/", cat.option("road wheels")),
-        "incompatibility-rules": ("/api/incompatibility-rules/", cat.incompatibilities[0]),
-        "price-adjustment-rules": ("/api/price-adjustment-rules/", cat.price_rules["diamond"]),
-        "products": ("/api/products/", product),
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -69,8 +54,8 @@ def _snapshot() -> list[list[tuple]]:
 @pytest.mark.parametrize(
     "key", ["categories", "parts", "part-options", "incompatibility-rules", "price-adjustment-rules", "products"]
 )
-def test_view_only_staff_reads_but_every_write_is_403(view_only_client, objects, key):
-    collection, obj = objects[key]
+def test_view_only_staff_reads_but_every_write_is_403(view_only_client, catalog_objects, key):
+    collection, obj = catalog_objects[key]
     assert view_only_client.get(collection).status_code == 200
     assert view_only_client.get(f"{collection}{obj.pk}/").json()["id"] == obj.pk
 
@@ -86,9 +71,9 @@ def test_view_only_staff_reads_but_every_write_is_403(view_only_client, objects,
     assert _snapshot() == before
 
 
-def test_a_permission_allows_its_own_write_and_no_other(django_user_model, objects):
+def test_a_permission_allows_its_own_write_and_no_other(django_user_model, catalog_objects):
     client = _client(_staff_with(django_user_model, "category-editor", "add_category"))
-    product = objects["products"][1]
+    product = catalog_objects["products"][1]
 
     created = client.post("/api/categories/", {"name": "Skis", "slug": "skis"}, format="json")
     assert created.status_code == 201

@@ -10,7 +10,7 @@ from apps.catalog.services.demo_catalog import load_demo_catalog
 from apps.orders.models import CartLine, Order
 from apps.preconfigured_products.models import PreConfiguredProduct
 from apps.preconfigured_products.selectors import product_price_and_availability
-from tests.assistant.fake_openai import FakeOpenAI, text, tool_calls
+from tests.assistant.fake_openai import text, tool_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -31,17 +31,6 @@ def assistant_settings(settings):
 @pytest.fixture
 def demo(db):
     load_demo_catalog()
-
-
-@pytest.fixture
-def fake_openai(settings):
-    server = FakeOpenAI().start()
-    settings.OPENAI_API_KEY = "test"
-    settings.OPENAI_BASE_URL = server.base_url
-    settings.OPENAI_CHAT_MODEL = "fake-model"
-    settings.OPENAI_TIMEOUT_SECONDS = 5.0
-    yield server
-    server.stop()
 
 
 class Browser:
