@@ -8,7 +8,7 @@ import pytest
 
 from apps.ai_assistant.assistant.tool_runner import run_tool
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
-from tests.assistant.conftest import Chat, assistant_settings, client_ip, demo_catalog, fake_openai  # noqa: F401
+from tests.assistant.conftest import Chat, assistant_settings, client_ip, demo_catalog  # noqa: F401
 from tests.assistant.fake_openai import text, tool_calls
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_hostile_arguments_given_as_python_values_are_a_tool_error(demo_catalog,
 
 
 def test_hostile_tool_calls_through_the_model_get_errors_and_an_answer(demo_catalog, api_client, client_ip,  # noqa: F811
-                                                                        fake_openai):  # noqa: F811
+                                                                        fake_openai):
     """End to end through the real SDK: the model hears back an error per bad call and still answers."""
     fake_openai.then(
         _raw_call("find_products", '{"limit": 1e999}'),
