@@ -1,4 +1,4 @@
-"""The trailing-slash rule of the API, in one place (DESIGN §4, docs/architecture.md §5).
+"""The trailing-slash rule of the API, in one place (docs/architecture.md §5).
 
 Paths as written in the URL map are canonical: collections and items end with a slash (`/api/products/12/`),
 action endpoints do not (`/api/configurator/quote`). The other form is answered too, by the same view, for

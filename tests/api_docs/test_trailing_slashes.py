@@ -1,4 +1,4 @@
-"""DESIGN §4: every API path answers with and without its trailing slash, through the same view (no 404, no
+"""Every API path answers with and without its trailing slash, through the same view (no 404, no
 redirect), whatever the method; a path that exists in neither form stays a JSON 404."""
 
 from __future__ import annotations
