@@ -73,10 +73,6 @@ def ledger_rows(collection: str, doc_ids: Iterable[str]) -> dict[str, LedgerRow]
     return found
 
 
-def ledger_hashes(collection: str, doc_ids: Iterable[str]) -> dict[str, str]:
-    return {doc_id: row.content_hash for doc_id, row in ledger_rows(collection, doc_ids).items()}
-
-
 def needs_vector(doc: Document, row: LedgerRow | None) -> bool:
     """Whether writing `doc` needs its text embedded: it is new, or its text is not the one the vector is of."""
     return row is None or row.text_hash != doc.text_hash
