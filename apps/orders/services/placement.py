@@ -102,18 +102,19 @@ def _place(user_id: int, name: str, email: str, address: str, key: str, request_
     if any(not set(p.option_ids) <= locked for p in priced):
         # A product's options changed between reading and locking them: nothing written; the client retries.
         raise OrderRefused([], "The catalog changed while the order was placed; try again.")
+    payment = get_payment_method()
     order = Order.objects.create(
         user_id=user_id,
         name=name,
         email=email,
         address=address,
         total=sum((p.line_total for p in priced), Decimal("0.00")),
-        payment_method=get_payment_method().name,
+        payment_method=payment.name,
         idempotency_key=key,
         request_hash=request_hash,
     )
     OrderLine.objects.bulk_create([_snapshot(order, p) for p in priced])
-    status = get_payment_method().start(order)
+    status = payment.start(order)
     if status != order.status:
         order.status = status
         order.save(update_fields=["status", "updated_at"])
