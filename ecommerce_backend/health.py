@@ -44,7 +44,7 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
-def _is_staff(request: HttpRequest) -> bool:
+def is_staff_request(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return bool(user.is_staff)
@@ -69,6 +69,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
             results[name] = {"ok": False, "error": error}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     healthy = all(r["ok"] for r in results.values())
-    if not _is_staff(request):
+    if not is_staff_request(request):
         results = {name: {"ok": result["ok"]} for name, result in results.items()}
     return JsonResponse({"status": "ok" if healthy else "degraded", "checks": results}, status=200 if healthy else 503)

@@ -20,7 +20,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from apps.ai_assistant import metrics as _instruments  # noqa: F401  (registers the instruments in this process)
 from apps.ai_assistant.indexing.outbox import stats as outbox_stats
-from ecommerce_backend.health import _is_staff as is_staff_request
+from ecommerce_backend.health import is_staff_request
 from ecommerce_backend.throttling import client_address
 
 
