@@ -10,22 +10,12 @@ from apps.catalog.services.demo_catalog import load_demo_catalog
 from apps.orders.models import CartLine, Order
 from apps.preconfigured_products.models import PreConfiguredProduct
 from apps.preconfigured_products.selectors import product_price_and_availability
+from tests.assistant.conftest import CHAT_URL, assistant_settings  # noqa: F401 (an autouse fixture)
 from tests.assistant.fake_openai import text, tool_calls
 
 pytestmark = pytest.mark.django_db
 
-CHAT_URL = "/api/ai-assistant/chat"
 CONFIG_QUESTION = "how much is a matte full-suspension bike with road wheels, blue rims and an 8-speed chain?"
-
-
-@pytest.fixture(autouse=True)
-def assistant_settings(settings):
-    settings.OPENAI_API_KEY = ""
-    settings.OPENAI_BASE_URL = None
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "ai_chat": "10000/min"},
-    }
 
 
 @pytest.fixture
