@@ -8,6 +8,7 @@ from decimal import Decimal
 from apps.ai_assistant.assistant.cart_dialogue import propose_last_shown, wants_to_add
 from apps.ai_assistant.assistant.context import cap_query
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer, AnswerEngine
+from apps.ai_assistant.assistant.guided_dialogue import take_turn
 from apps.ai_assistant.assistant.tools.money import currency, money
 from apps.ai_assistant.assistant.tools.parts import list_part_options
 from apps.ai_assistant.assistant.tools.products import product_facts, product_texts, query_products
@@ -33,6 +34,13 @@ class BuiltinEngine(AnswerEngine):
     name = "builtin"
 
     def answer(self, message: str, session: ChatSession) -> Answer:
+        # A guided configuration ("I'd like to build a bike") under way or asked for takes the message first;
+        # any other message, a question in the middle of one included, is answered below (guided_dialogue.py).
+        answer = take_turn(message, session, self._answer_question)
+        answer.engine = self.name
+        return answer
+
+    def _answer_question(self, message: str, session: ChatSession) -> Answer:
         vocab = Vocabulary.load()
         context = dict(session.context or {})
         if wants_to_add(message):  # "add that one to my cart": a confirmation question (cart_dialogue.py)
