@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.preconfigured_products",
     "apps.ai_assistant",
     "apps.orders",
+    "apps.storefront",  # the customer pages: /, /shop/... (docs/storefront.md)
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.storefront.context.storefront",
             ],
         },
     },

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("apps.preconfigured_products.api.urls")),
     path("api/", include("apps.orders.api.urls")),
     path("api/ai-assistant/", include("apps.ai_assistant.api.urls")),
+    path("", include("apps.storefront.urls")),
 ]
 
 handler400 = "ecommerce_backend.errors.bad_request"
