@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.db import connection, transaction
 from django.utils.text import slugify
 
 from apps.catalog.models import Category, IncompatibilityRule, Part, PartOption, PriceAdjustmentRule
+from apps.catalog.services.synthetic_rich import RichStyle
+from apps.catalog.services.synthetic_spec import CategorySpec, OptionSpec, pick_configuration
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 
 # (plural, singular, part names): part names are drawn from the theme, option names from the word lists.
@@ -112,27 +115,7 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randrange(low * 100, high * 100, 50)) / 100
 
 
-@dataclass
-class _OptionSpec:
-    name: str
-    description: str
-    price: Decimal
-    in_stock: bool
-
-
-@dataclass
-class _CategorySpec:
-    name: str
-    slug: str
-    noun: str
-    description: str
-    parts: list[tuple[str, list[_OptionSpec]]]
-    incompatibilities: list[tuple[tuple[int, int], tuple[int, int], str]]  # (part, option) pairs
-    price_rules: list[tuple[tuple[int, int], list[tuple[int, int]], Decimal]]
-    forbidden: set[frozenset[tuple[int, int]]] = field(default_factory=set)
-
-
-def _category_spec(rng: random.Random, seed: int, index: int) -> _CategorySpec:
+def _category_spec(rng: random.Random, seed: int, index: int) -> CategorySpec:
     plural, singular, part_pool = THEMES[index % len(THEMES)]
     part_names = part_pool[: rng.randint(3, min(5, len(part_pool)))]
     parts = []
@@ -146,7 +129,7 @@ def _category_spec(rng: random.Random, seed: int, index: int) -> _CategorySpec:
             names.add(name)
             colour = rng.choice(COLOURS)
             options.append(
-                _OptionSpec(
+                OptionSpec(
                     name=name,
                     description=f"{name} in {colour}, made for {rng.choice(USES)}.",
                     price=_money(rng, 5, 400),
@@ -175,7 +158,7 @@ def _category_spec(rng: random.Random, seed: int, index: int) -> _CategorySpec:
         conditions = [(p, rng.randrange(len(parts[p][1]))) for p in chosen_parts[1:]]
         price_rules.append((affected, conditions, _money(rng, 0, 300)))
 
-    return _CategorySpec(
+    return CategorySpec(
         name=f"{plural} S{seed}-{index + 1}",
         slug=f"gen-s{seed}-{slugify(plural)}-{index + 1}",
         noun=singular,
@@ -187,24 +170,7 @@ def _category_spec(rng: random.Random, seed: int, index: int) -> _CategorySpec:
     )
 
 
-def _pick_configuration(rng: random.Random, spec: _CategorySpec) -> list[int]:
-    """One option index per part with no incompatible pair (greedy; the last option is always allowed)."""
-    chosen: list[int] = []
-    for part_index, (_name, options) in enumerate(spec.parts):
-        candidates = list(range(len(options)))
-        rng.shuffle(candidates)
-        for option_index in candidates:
-            pair_ok = all(
-                frozenset(((part_index, option_index), (earlier, chosen[earlier]))) not in spec.forbidden
-                for earlier in range(part_index)
-            )
-            if pair_ok:
-                chosen.append(option_index)
-                break
-    return chosen
-
-
-def _description(rng: random.Random, spec: _CategorySpec, picked: list[_OptionSpec]) -> str:
+def _description(rng: random.Random, spec: CategorySpec, picked: list[OptionSpec]) -> str:
     first, second = rng.sample(picked, 2)
     colour = rng.choice(COLOURS)
     text = (
@@ -214,14 +180,47 @@ def _description(rng: random.Random, spec: _CategorySpec, picked: list[_OptionSp
     return text.strip()
 
 
+class NamingStyle(Protocol):
+    """How a style names things: it plans each category and names and describes each product."""
+
+    name: str
+
+    def category_spec(self, rng: random.Random, seed: int, index: int) -> CategorySpec: ...
+
+    def product_text(self, rng: random.Random, spec: CategorySpec, picked: list[OptionSpec]) -> tuple[str, str]: ...
+
+
+class PlainStyle:
+    """The original style (benchmarks depend on its exact rows): word-list names, every part required."""
+
+    name = "plain"
+
+    def __init__(self, rng: random.Random) -> None:
+        pass  # draws nothing up front, so its catalogs stay what they always were
+
+    def category_spec(self, rng: random.Random, seed: int, index: int) -> CategorySpec:
+        return _category_spec(rng, seed, index)
+
+    def product_text(self, rng: random.Random, spec: CategorySpec, picked: list[OptionSpec]) -> tuple[str, str]:
+        name = f"{rng.choice(BRANDS)} {rng.choice(MODELS)} {spec.noun.title()} {rng.randint(100, 999)}"
+        return name, _description(rng, spec, picked)
+
+
+STYLES: dict[str, type[PlainStyle] | type[RichStyle]] = {"plain": PlainStyle, "rich": RichStyle}
+
+
 def generate_synthetic_catalog(
-    *, products: int, seed: int, categories: int = 8, batch_size: int = 2000
+    *, products: int, seed: int, categories: int = 8, batch_size: int = 2000, style: str = "plain"
 ) -> SyntheticCatalogResult:
-    """Write `categories` categories with parts, options and rules, and `products` valid products."""
+    """Write `categories` categories with parts, options and rules, and `products` valid products, named in
+    `style` ("plain": the original word lists; "rich": see `synthetic_rich`)."""
+    if style not in STYLES:
+        raise ValueError(f"Unknown style {style!r}; one of {', '.join(STYLES)}.")
     started = time.perf_counter()
     rng = random.Random(seed)
+    namer: NamingStyle = STYLES[style](rng)
     result = SyntheticCatalogResult()
-    specs = [_category_spec(rng, seed, index) for index in range(categories)]
+    specs = [namer.category_spec(rng, seed, index) for index in range(categories)]
 
     with transaction.atomic():
         cats = Category.objects.bulk_create(
@@ -231,7 +230,16 @@ def generate_synthetic_catalog(
         option_rows: list[list[list[PartOption]]] = []
         for spec, cat in zip(specs, cats, strict=True):
             part_rows.append(
-                [Part(category=cat, name=name, step=step) for step, (name, _o) in enumerate(spec.parts, start=1)]
+                [
+                    Part(
+                        category=cat,
+                        name=name,
+                        step=step,
+                        required=step - 1 not in spec.optional,
+                        description=spec.part_descriptions[step - 1] if spec.part_descriptions else "",
+                    )
+                    for step, (name, _o) in enumerate(spec.parts, start=1)
+                ]
             )
         Part.objects.bulk_create([p for parts in part_rows for p in parts], batch_size=batch_size)
         for spec, parts in zip(specs, part_rows, strict=True):
@@ -262,8 +270,9 @@ def generate_synthetic_catalog(
                 rule = IncompatibilityRule(part_option=opts[pa][oa], incompatible_with_option=opts[pb][ob])
                 rule.message = message
                 incompatibilities.append(rule)
-            for (pa, oa), conditions, price in spec.price_rules:
-                rules.append(PriceAdjustmentRule(affected_option=opts[pa][oa], adjusted_price=price))
+            for number, ((pa, oa), conditions, price) in enumerate(spec.price_rules):
+                text = spec.rule_descriptions[number] if spec.rule_descriptions else ""
+                rules.append(PriceAdjustmentRule(affected_option=opts[pa][oa], adjusted_price=price, description=text))
                 rule_conditions.append([opts[p][o] for p, o in conditions])
         IncompatibilityRule.objects.bulk_create(incompatibilities, batch_size=batch_size)
         PriceAdjustmentRule.objects.bulk_create(rules, batch_size=batch_size)
@@ -289,18 +298,18 @@ def generate_synthetic_catalog(
             for number in range(start, min(start + batch_size, products)):
                 cat_index = rng.randrange(categories)
                 spec, opts = specs[cat_index], option_rows[cat_index]
-                chosen = _pick_configuration(rng, spec)
-                picked = [spec.parts[p][1][o] for p, o in enumerate(chosen)]
-                name = f"{rng.choice(BRANDS)} {rng.choice(MODELS)} {spec.noun.title()} {rng.randint(100, 999)}"
+                chosen = [(p, o) for p, o in enumerate(pick_configuration(rng, spec)) if o is not None]
+                picked = [spec.parts[p][1][o] for p, o in chosen]
+                name, description = namer.product_text(rng, spec, picked)
                 batch.append(
                     PreConfiguredProduct(
                         category=cats[cat_index],
                         name=name,
                         slug=f"{slugify(name)}-s{seed}-{number + 1}",
-                        description=_description(rng, spec, picked),
+                        description=description,
                     )
                 )
-                batch_options.append([opts[p][o] for p, o in enumerate(chosen)])
+                batch_options.append([opts[p][o] for p, o in chosen])
             PreConfiguredProduct.objects.bulk_create(batch, batch_size=batch_size)
             rows = [
                 PreConfiguredProductOption(product=product, part_id=option.part_id, option=option)
