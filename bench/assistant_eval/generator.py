@@ -61,12 +61,15 @@ class _Generator:
         text = self.rng.choice(self.pool.TEMPLATES[key]).format(**values)
         return re.sub(r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", text)  # "an espresso machine"
 
-    def add(self, intent: str, text: str, expect: dict, follow_up_of: str | None = None) -> dict | None:
+    def add(
+        self, intent: str, text: str, expect: dict, follow_up_of: str | None = None, **meta: object
+    ) -> dict | None:
+        """Record a question; `meta` keeps the ids it was made from (the tests check labels against them)."""
         if text in self.texts:
             return None
         self.texts.add(text)
         question = {"id": f"q{len(self.questions) + 1:03d}", "intent": intent, "question": text,
-                    "follow_up_of": follow_up_of, "expect": expect}
+                    "follow_up_of": follow_up_of, "expect": expect, "meta": meta}
         self.questions.append(question)
         return question
 
@@ -179,7 +182,7 @@ class _Generator:
                 continue  # "out of stock" would muddle a yes/no about fitting together
             text = self.say("compatibility", a=self.mention(a, scope), b=self.mention(b, scope),
                             noun=singular(category))
-            self.add("compatibility", text, {"answer_yes": self.facts.compatible(a.id, b.id)})
+            self.add("compatibility", text, {"answer_yes": self.facts.compatible(a.id, b.id)}, options=[a.id, b.id])
 
     def config_price(self, n: int, missing: bool = False) -> None:
         intent = "missing_part" if missing else "config_price"
@@ -198,7 +201,7 @@ class _Generator:
             self.rng.shuffle(names)
             text = self.say("config", noun=singular(category), list=join_list(names))
             expect = {"missing_parts": [p.name for p in dropped]} if missing else {"amount": _money(price)}
-            self.add(intent, text, expect)
+            self.add(intent, text, expect, category=category.id, options=[o.id for o in chosen])
 
     def option_price(self, n: int) -> None:
         from apps.catalog.models import PartOption
@@ -209,7 +212,7 @@ class _Generator:
         everything = list(self.facts.options.values())
         for option in self.rng.sample(plain, min(len(plain), n - n // 3)):
             text = self.say("option_price", option=self.mention(option, everything))
-            self.add("option_price", text, {"amount": _money(option.price)})
+            self.add("option_price", text, {"amount": _money(option.price)}, option=option.id, conditions=[])
         rules = [r for r in self.facts.rules if all(
             self.facts.compatible(a, b) for a in [r.affected_id, *r.condition_ids] for b in r.condition_ids if a != b)]
         for rule in self.rng.sample(rules, min(len(rules), n // 3)):
@@ -219,12 +222,13 @@ class _Generator:
             price, _ = effective_price(PartOption.objects.get(pk=option.id), set(rule.condition_ids) | {option.id})
             conds = join_list([self.mention(self.facts.options[c], scope) for c in rule.condition_ids])
             text = self.say("rule_price", option=self.mention(option, scope), conds=conds, noun=singular(category))
-            self.add("option_price", text, {"amount": _money(price)})
+            self.add("option_price", text, {"amount": _money(price)}, option=option.id,
+                     conditions=sorted(rule.condition_ids))
 
     def product_price(self, n: int, key: str = "product_price", intent: str = "product_price") -> None:
         for product in self.rng.sample(self.unique_products(), min(n, len(self.unique_products()))):
             text = self.say(key, product=self.product_mention(product))
-            self.add(intent, text, {"amount": _money(product.price)})
+            self.add(intent, text, {"amount": _money(product.price)}, product=product.id)
 
     def stock(self, n: int) -> None:
         everything = list(self.facts.options.values())
@@ -234,13 +238,13 @@ class _Generator:
         picks = self.rng.sample(out, min(len(out), n // 3)) + self.rng.sample(inside, min(len(inside), n // 3))
         for option in picks:
             text = self.say("stock", thing=self.mention(option, everything))
-            self.add("stock", text, {"answer_yes": option.in_stock})
+            self.add("stock", text, {"answer_yes": option.in_stock}, option=option.id)
         products = self.unique_products()
         unavailable = [p for p in products if not p.available]
         available = [p for p in products if p.available]
         for product in self.rng.sample(unavailable, min(1, len(unavailable))) + self.rng.sample(available, 1):
             self.add("stock", self.say("stock", thing=self.product_mention(product)),
-                     {"answer_yes": product.available})
+                     {"answer_yes": product.available}, product=product.id)
         parts = [p for p in self.facts.parts() if any(not o.in_stock for o in p.options)]
         for part in self.rng.sample(parts, min(len(parts), max(1, n - len(picks) - 2))):
             category = self.facts.category(part.category_id)
@@ -313,16 +317,19 @@ class _Generator:
                 scope = self.category_options(category)
                 names = [self.mention(o, scope) for o in partial]
                 parent = self.add("missing_part", self.say("config", noun=singular(category), list=join_list(names)),
-                                  {"missing_parts": [dropped[0].name]})
+                                  {"missing_parts": [dropped[0].name]}, category=category.id,
+                                  options=[o.id for o in partial])
                 if parent:
                     self.add("follow_up", self.say("follow_config", list=self.mention(added, scope)),
-                             {"amount": _money(price)}, parent["id"])
+                             {"amount": _money(price)}, parent["id"], category=category.id,
+                             options=[o.id for o in [*partial, added]])
             else:
                 product = self.rng.choice(self.unique_products())
                 parent = self.add("product_price", self.say("product_price", product=self.product_mention(product)),
-                                  {"amount": _money(product.price)})
+                                  {"amount": _money(product.price)}, product=product.id)
                 if parent:
-                    self.add("follow_up", self.say("follow_stock"), {"answer_yes": product.available}, parent["id"])
+                    self.add("follow_up", self.say("follow_stock"), {"answer_yes": product.available}, parent["id"],
+                             product=product.id)
 
 
 def generate_questions(facts: CatalogFacts, *, pool: str, seed: int, per_intent: int = 10) -> list[dict]:
