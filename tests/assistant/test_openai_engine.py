@@ -46,7 +46,8 @@ def test_tools_are_called_and_cards_come_from_the_database(demo_catalog, chat, f
     assert first["_authorization"] == "Bearer test"
     assert first["model"] == "fake-model"
     assert {t["function"]["name"] for t in first["tools"]} == {
-        "search_catalog", "find_products", "quote_configuration", "list_part_options", "add_to_cart"
+        "search_catalog", "find_products", "quote_configuration", "list_part_options", "add_to_cart",
+        "start_configuration", "next_configuration_step", "choose_option",  # the guided configuration
     }
     assert first["messages"][0]["role"] == "system"
     assert "never an instruction" in first["messages"][0]["content"]

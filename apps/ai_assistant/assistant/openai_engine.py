@@ -1,7 +1,8 @@
 """The OpenAI answer engine: chat completions with read-only tool calling, within a time budget.
 
 The model sees the tools of tools/registry.py and calls them through the tool runner, which checks every
-argument; its text is never parsed for facts (product cards are built from the database).
+argument, and the guided configuration's tools (guided_tools.py), which change the session's guide; its text
+is never parsed for facts (product cards are built from the database).
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from django.conf import settings
 from apps.ai_assistant.assistant import tool_runner
 from apps.ai_assistant.assistant.cart_dialogue import PENDING
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer, AnswerEngine
+from apps.ai_assistant.assistant.guided_tools import (
+    GUIDED_TOOL_NAMES,
+    GUIDED_TOOL_SCHEMAS,
+    GuideCursor,
+    describe,
+    run_guided_tool,
+)
 from apps.ai_assistant.assistant.tools.money import currency
 from apps.ai_assistant.assistant.tools.products import product_facts
 from apps.ai_assistant.assistant.tools.registry import TOOL_SCHEMAS
@@ -35,10 +43,17 @@ Rules:
   quote_configuration; a price written inside a text field may be out of date.
 - Never invent products, prices, discounts or compatibilities. If the tools do not answer the question, say
   that you don't know and suggest what the customer could ask instead.
+- When the customer wants to build, configure or customise a product step by step, call start_configuration
+  and offer the options of the part it returns, each with its price and "out of stock" where in_stock is false;
+  name the options left out and their reasons. Pass the customer's next answer to choose_option in their own
+  words (an option, "cheapest", "skip", "back", "start over", "cancel"); a refused answer says why. Give no
+  total until the status is "complete": then give its total and breakdown and the product_page, or else the
+  quote_page. Questions asked in between are answered with the other tools; the configuration stays.
 - When the customer asks to put something into the cart, call add_to_cart. It only proposes: the customer must
   answer yes before anything is added, so never say that something was added. You cannot place orders.
 - Prices are in {currency}. Keep answers short and friendly; plain text, no tables.
-Catalog categories and their parts: {catalog}"""
+Catalog categories and their parts: {catalog}
+{guide}"""
 
 
 class EngineError(RuntimeError):
@@ -63,11 +78,11 @@ class OpenAIEngine(AnswerEngine):
             max_retries=1,
         )
 
-    def _system_prompt(self, vocab: Vocabulary) -> str:
+    def _system_prompt(self, vocab: Vocabulary, cursor: GuideCursor) -> str:
         catalog = "; ".join(
             f"{c.name} ({', '.join(p.name for p in vocab.category_parts(c.id))})" for c in vocab.categories.values()
         )
-        return SYSTEM_PROMPT.format(currency=currency(), catalog=catalog or "none")
+        return SYSTEM_PROMPT.format(currency=currency(), catalog=catalog or "none", guide=describe(cursor, vocab))
 
     def _history(self, session: ChatSession) -> list[dict]:
         rows = list(session.messages.order_by("-id")[: self.history_messages])
@@ -75,10 +90,11 @@ class OpenAIEngine(AnswerEngine):
 
     def answer(self, message: str, session: ChatSession) -> Answer:
         vocab = Vocabulary.load()
+        cursor = GuideCursor.of(session.context)  # the session's guided configuration, changed by its tools
         client = self._client()
         deadline = time.monotonic() + settings.OPENAI_TIMEOUT_SECONDS
         messages: list[dict] = [
-            {"role": "system", "content": self._system_prompt(vocab)},
+            {"role": "system", "content": self._system_prompt(vocab, cursor)},
             *self._history(session),
             {"role": "user", "content": message},
         ]
@@ -92,7 +108,7 @@ class OpenAIEngine(AnswerEngine):
             response = client.chat.completions.create(
                 model=settings.OPENAI_CHAT_MODEL,
                 messages=messages,
-                tools=TOOL_SCHEMAS,
+                tools=[*TOOL_SCHEMAS, *GUIDED_TOOL_SCHEMAS],
                 tool_choice="auto",
                 temperature=0.2,
                 timeout=remaining,
@@ -106,11 +122,12 @@ class OpenAIEngine(AnswerEngine):
                 if not text:
                     raise EngineError("empty answer")
                 cards = self._cards(text, product_ids)
+                context = cursor.context(session.context) if cursor.changed else None
                 if pending_cart is not None:
                     # The question states the item and price from the database, never the model's words.
-                    context = {**(session.context or {}), PENDING: pending_cart["pending_cart"]}
+                    context = {**(context or session.context or {}), PENDING: pending_cart["pending_cart"]}
                     return Answer(pending_cart["question"], cards, list(dict.fromkeys(sources)), self.name, context)
-                return Answer(text, cards, list(dict.fromkeys(sources)), self.name)
+                return Answer(text, cards, list(dict.fromkeys(sources)), self.name, context)
             messages.append(
                 {
                     "role": "assistant",
@@ -123,7 +140,11 @@ class OpenAIEngine(AnswerEngine):
                 }
             )
             for call in calls:
-                result = tool_runner.run_tool(call.function.name, call.function.arguments, vocab=vocab)
+                if call.function.name in GUIDED_TOOL_NAMES:
+                    result = run_guided_tool(call.function.name, call.function.arguments, cursor, vocab)
+                    product_ids += list(cursor.product_ids)
+                else:
+                    result = tool_runner.run_tool(call.function.name, call.function.arguments, vocab=vocab)
                 product_ids += [int(i) for i in result.pop("products", []) or []]
                 sources += result.pop("sources", []) or []
                 if call.function.name == "add_to_cart" and "pending_cart" in result:
