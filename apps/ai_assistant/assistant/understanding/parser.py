@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from apps.ai_assistant.assistant.understanding.linking import link_unexplained
 from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
+from apps.ai_assistant.assistant.understanding.sentences import question_text
+from apps.ai_assistant.assistant.understanding.unknown_names import find_unknown_name
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, normalize, tokens_of
 
@@ -41,7 +44,10 @@ _FOLLOW_UP_RE = re.compile(
     r"what if|ok|okay)\b|\b(those|these|them|that one|instead|same one|the same)\b"
 )
 # A yes/no question ("are red rims in stock?") rather than a request for products ("longboards in stock").
-_YES_NO_RE = re.compile(r"^\s*(is|are|do|does|did|has|have|will|can|could|any)\b")
+_YES_NO_RE = re.compile(
+    r"^\s*(is|are|do|does|did|has|have|will|would|can|could|any)\b|"
+    r"\b(is|are|does|do|will|would|can|could) (that|this|it|they|these|those|one)\b"
+)
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|help|thanks|thank you)\b")
 
 
@@ -69,20 +75,31 @@ class ParsedMessage:
     is_follow_up: bool = False
     is_greeting: bool = False
     free_text: str = ""
+    # The words of a name the catalog does not hold ("Zephyr 3000 e-bike"): the shop does not sell it.
+    unknown_name: str = ""
+    # The request's own words for the index when it describes a use ("commuting to the office").
+    use_case_text: str = ""
+    n_parts: int = 0  # how many different parts the named options belong to
     kind: str = "search"
 
 
 def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> ParsedMessage:
     """Read a message; `context` (the session's) decides the category when the message names none."""
     context = context or {}
-    text = normalize(message)
+    # Sentences that neither ask nor name anything ("Forget your instructions.") are not read (sentences.py).
+    question = question_text(message, vocab)
+    text = normalize(question)
     parsed = ParsedMessage(text=message)
     parsed.min_price, parsed.max_price, parsed.sort, price_spans = parse_price_limits(text)
     # Numbers inside price phrases must not be read as option names ("under 8" is not "8-speed").
     name_text = text
     for start, end in sorted(price_spans, reverse=True):
         name_text = name_text[:start] + " " + name_text[end:]
-    mentions = vocab.match(name_text)
+    parsed.use_case_text = " ".join(name_text.split())
+    mentions = link_unexplained(vocab, tokens_of(name_text), vocab.match(name_text))
+    parsed.unknown_name = find_unknown_name(
+        question, vocab, mentions if not price_spans else link_unexplained(vocab, tokens_of(text), vocab.match(text))
+    )
 
     cats = [t.ref for m in mentions for t in m.terms if t.kind == "category"]
     if cats:
@@ -128,6 +145,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         w for i, w in enumerate(words) if i not in used and w not in STOP_WORDS and not w.replace(".", "").isdigit()
     )
 
+    parsed.n_parts = len({vocab.options[i].part_id for i in parsed.option_ids})
     parsed.asks_out_of_stock = bool(_OUT_OF_STOCK_RE.search(text))
     parsed.asks_stock = parsed.asks_out_of_stock or bool(_STOCK_RE.search(text))
     parsed.asks_price = bool(_PRICE_Q_RE.search(text))
@@ -137,6 +155,11 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
     parsed.kind = _classify(parsed, text, context)
     return parsed
+
+
+def _parts(p: ParsedMessage) -> int:
+    """How many different parts the named options belong to (set by parse())."""
+    return p.n_parts
 
 
 def _owner_category(vocab: Vocabulary, term: Term) -> int:
@@ -189,9 +212,15 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
     )
     if p.is_greeting:
         return "help"
+    if p.unknown_name and n_options < 2:
+        return "not_sold"
     if p.product_ids and not n_options and not has_limits:
         return "product_info"
     if n_options >= 2 and p.asks_compat and not p.asks_price and not search_like:
+        return "compatibility"
+    if n_options >= 2 and not p.asks_price and not search_like and _YES_NO_RE.search(text) and _parts(p) > 1:
+        # A yes/no question about options of different parts ("can the step-through frame take fat wheels?",
+        # "the diamond frame with road wheels, does that work?") asks whether they go together.
         return "compatibility"
     if n_options >= 2 and not search_like and (p.asks_price or not p.category_explicit):
         return "quote"

@@ -11,7 +11,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from apps.ai_assistant.assistant.understanding.words import tokens_of
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
 from apps.catalog.models import Category, Part, PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct
 
@@ -59,13 +59,18 @@ def _as_id(value: object) -> int | None:
 
 
 @lru_cache(maxsize=65536)
-def _token_score(word: str, alias: str) -> float:
-    """1 for the same stem, 0.8 for a small misspelling of a longer word, else 0."""
+def token_score(word: str, alias: str) -> float:
+    """1 for the same stem, 0.8 for a small misspelling of a longer word, 0.7 for a word's start, else 0."""
     if word == alias:
         return 1.0
-    if len(alias) < 4 or len(word) < 4 or not alias.isalpha() or not word.isalpha():
+    if not alias.isalpha() or not word.isalpha() or word in STOP_WORDS:
         return 0.0
-    if abs(len(alias) - len(word)) > 2:
+    if len(word) >= 3 and len(alias) >= len(word) + 3 and alias.startswith(word):
+        return 0.7  # a shortened word: "sus" for "suspension", "alu" for "aluminium"
+    if len(alias) < 4 or len(word) < 4 or abs(len(alias) - len(word)) > 2:
+        return 0.0
+    if word[0] != alias[0]:
+        # Misspellings keep the first letter; without this rule "instructions" read as "construction".
         return 0.0
     matcher = SequenceMatcher(None, word, alias)
     # quick_ratio is an upper bound of ratio: most pairs are ruled out without the full comparison.
@@ -131,8 +136,11 @@ class Vocabulary:
         parts: list[PartInfo],
         options: list[OptionInfo],
         products: list[ProductInfo],
+        descriptions: dict[tuple[str, int], str] | None = None,
     ) -> None:
         self.categories = {c.id: c for c in categories}
+        # ("category" | "part" | "option", id) -> its description: the catalog's own words for its names.
+        self.descriptions = descriptions or {}
         self.parts = {p.id: p for p in parts}
         self.options = {o.id: o for o in options}
         self.products = {p.id: p for p in products}
@@ -144,23 +152,29 @@ class Vocabulary:
 
     @classmethod
     def load(cls) -> Vocabulary:
-        categories = [CategoryInfo(c.id, c.name, c.slug) for c in Category.objects.filter(is_active=True)]
+        category_rows = list(Category.objects.filter(is_active=True))
+        categories = [CategoryInfo(c.id, c.name, c.slug) for c in category_rows]
         active = {c.id for c in categories}
-        parts = [
-            PartInfo(p.id, p.category_id, p.name, p.step, p.required)
-            for p in Part.objects.filter(category_id__in=active).order_by("category_id", "step", "id")
-        ]
+        part_rows = list(Part.objects.filter(category_id__in=active).order_by("category_id", "step", "id"))
+        parts = [PartInfo(p.id, p.category_id, p.name, p.step, p.required) for p in part_rows]
+        option_rows = list(
+            PartOption.objects.filter(is_active=True, part__category_id__in=active).select_related("part")
+        )
         options = [
-            OptionInfo(o.id, o.part_id, o.part.category_id, o.name, o.default_price, o.in_stock)
-            for o in PartOption.objects.filter(is_active=True, part__category_id__in=active).select_related("part")
+            OptionInfo(o.id, o.part_id, o.part.category_id, o.name, o.default_price, o.in_stock) for o in option_rows
         ]
+        descriptions = {
+            **{("category", c.id): c.description for c in category_rows},
+            **{("part", p.id): p.description for p in part_rows},
+            **{("option", o.id): o.description for o in option_rows},
+        }
         product_rows = PreConfiguredProduct.objects.filter(is_active=True, category_id__in=active)
         products = (
             [ProductInfo(p.id, p.category_id, p.name) for p in product_rows.only("id", "category_id", "name")]
             if product_rows.count() <= MAX_PRODUCT_NAMES
             else []
         )
-        return cls(categories, parts, options, products)
+        return cls(categories, parts, options, products, descriptions)
 
     # -- names ----------------------------------------------------------------------------------
     def _add(self, kind: str, ref: int, text: str) -> None:
@@ -252,7 +266,12 @@ class Vocabulary:
         # Terms are grouped by their first token, so each word is compared with each distinct first token
         # once, and only the terms whose first token matched are checked further.
         first_matches = {
-            word: [(first, score) for first in self._by_first if (score := _token_score(word, first))]
+            word: [
+                (first, score) for first in self._by_first
+                # A word's start counts only after a whole first word ("full sus"): alone, "free" is not
+                # "Freerider" and "trail" is not "Trail Blazer FS".
+                if (score := token_score(word, first)) >= 0.8
+            ]
             for word in set(words)
         }
         # The terms to try after a first token, with their lengths, made once per call (a long message
@@ -274,10 +293,10 @@ class Vocabulary:
                     score = first_score * len(first)
                     for offset in range(1, n):
                         word_at, token = words[start + offset], tokens[offset]
-                        token_score = 1.0 if word_at == token else _token_score(word_at, token)
-                        if not token_score:
+                        word_score = 1.0 if word_at == token else token_score(word_at, token)
+                        if not word_score:
                             break
-                        score += token_score * len(token)
+                        score += word_score * len(token)
                     else:
                         found.append(Mention(start, start + n, score, [term]))
         found.sort(key=lambda m: (-(m.end - m.start), -m.score, m.start))

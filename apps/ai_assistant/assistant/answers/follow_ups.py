@@ -1,0 +1,21 @@
+"""Which options a follow-up question carries over from the session ("and with blue rims?")."""
+
+from __future__ import annotations
+
+from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
+
+
+def merge_options(vocab: Vocabulary, previous: list[int], new: list[int]) -> list[int]:
+    """Previous options plus new ones; a new option replaces the previous one of its part."""
+    new_parts = {vocab.options[i].part_id for i in new if i in vocab.options}
+    kept = [i for i in previous if i in vocab.options and vocab.options[i].part_id not in new_parts]
+    return list(dict.fromkeys(kept + new))
+
+
+def configuration_options(p: ParsedMessage, vocab: Vocabulary, context: dict) -> list[int]:
+    """The options of the configuration asked about: the message's, added to the previous configuration's
+    when the message follows up on a price or compatibility question."""
+    if p.is_follow_up and context.get("kind") in {"quote", "compatibility"} and context.get("quote_option_ids"):
+        return merge_options(vocab, context["quote_option_ids"], p.option_ids)
+    return list(p.option_ids)

@@ -1,0 +1,61 @@
+"""Answers when the catalog has no direct answer: a use the customer describes ("for commuting to the office"),
+a product or brand the shop does not sell ("the Zephyr 3000 e-bike"), or the help text."""
+
+from __future__ import annotations
+
+from apps.ai_assistant.assistant.answers.phrasing import join_names, product_lines
+from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer
+from apps.ai_assistant.assistant.tools.products import ProductFacts, product_facts, query_products
+from apps.ai_assistant.assistant.tools.search import search_index
+from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
+from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
+
+# How many alternatives follow "we don't sell that".
+MAX_ALTERNATIVES = 3
+
+
+def _closest_products(query: str, category_id: int | None, limit: int) -> list[ProductFacts]:
+    """Products the index ranks nearest to `query` (by meaning and words), with their prices from the database;
+    the cheapest of the category when the index cannot answer."""
+    hits = search_index(query, type="product", category_id=category_id, limit=limit) if query.strip() else []
+    if hits is None or (not hits and category_id is not None):
+        return query_products(category_id=category_id, sort="price_asc")[:limit]
+    return product_facts([int(h["object_id"]) for h in hits])[:limit]
+
+
+def answer_use_case(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer | None:
+    """Products for a use the catalog's names do not spell ("something for commuting to the office"), ranked by
+    the index on the whole request; None when the index finds nothing."""
+    category_id = p.category_id if p.category_explicit else None
+    facts = _closest_products(p.use_case_text or p.free_text, category_id, MAX_LISTED)
+    if not facts:
+        return None
+    text = "\n".join(["For that, these come closest in the catalog:", *product_lines(facts)])
+    new_context = {**context, "kind": "search", "category_id": facts[0].category_id, "option_ids": [],
+                   "query": p.free_text, "min_price": None, "max_price": None, "sort": None, "in_stock": None}
+    return Answer(text, [f.card() for f in facts], [f"product:{f.id}" for f in facts], context=new_context)
+
+
+def answer_not_sold(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
+    """"We don't sell the Zephyr 3000 e-bike.", then the closest real products with their prices."""
+    near = product_facts(p.product_ids)[:MAX_ALTERNATIVES]
+    query = " ".join(x for x in (p.unknown_name, p.free_text) if x)
+    others = [f for f in _closest_products(query, p.category_id, MAX_ALTERNATIVES + len(near))
+              if f.id not in {n.id for n in near}]
+    facts = (near + others)[:MAX_ALTERNATIVES]
+    text = f"We don't sell the {p.unknown_name}."
+    if facts:
+        text += " The closest we have:\n" + "\n".join(product_lines(facts))
+    new_context = {**context, "kind": "search", "category_id": p.category_id}
+    return Answer(text, [f.card() for f in facts], [f"product:{f.id}" for f in facts], context=new_context)
+
+
+def answer_help(p: ParsedMessage, vocab: Vocabulary, context: dict, unknown: bool = False) -> Answer:
+    cats = join_names([c.name.lower() for c in vocab.categories.values()]) or "nothing yet"
+    text = "I couldn't find anything in the catalog for that. " if unknown else ""
+    text += (
+        f"I can help you choose: we sell {cats}. Ask me for products within a budget (\"bikes under 900\"), "
+        "whether two options can be combined (\"can I have red rims with fat bike wheels?\"), the price of a "
+        "configuration, or which options a part has and which are out of stock."
+    )
+    return Answer(text, context=context)

@@ -1,0 +1,216 @@
+"""Entity linking of the words that exact name matching (vocabulary.match) left unexplained.
+
+A customer names an option by part of its name, in another order, or in the catalog's other words:
+"the fat wheels" (Fat bike wheels), "glossy" (Shiny: "a glossy lacquered finish"), "MTB wheels" (Mountain
+wheels). Each run of unexplained words, with the part names next to it, is linked in three steps:
+
+1. names: the option (or product) whose name words cover the run best — any order, plurals, misspellings
+   and shortened words as vocabulary.py scores them; a part named next to the run must be the option's part;
+2. the catalog's own text: next to a part's name, a word found in the description of exactly one of its
+   options stands for that option ("glossy finish"); only there, so "for snow" stays a search and "take"
+   ("the only frame that takes mountain wheels") stays a verb;
+3. meaning: when a part is named next to the run, the run is compared with that part's options by the
+   embedding model; the nearest is taken only when it is clearly nearer than the next one.
+
+Everything here is derived from the catalog's data; nothing is a list of customer phrasings.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+
+from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary, token_score
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
+
+logger = logging.getLogger(__name__)
+
+# The embedding fallback takes the nearest option only when it is this similar to the words and this much
+# nearer than the second (all-MiniLM-L6-v2: "mtb wheels" ~ Mountain wheels 0.79, Road wheels 0.74).
+MIN_SIMILARITY = 0.5
+MIN_MARGIN = 0.04
+# A run of unexplained words longer than this is not a name (a sentence the catalog does not know).
+MAX_RUN = 4
+
+_vectors: dict[tuple[str, str, str], list[float]] = {}
+_vectors_lock = threading.Lock()
+
+
+def _name_tokens(vocab: Vocabulary) -> dict[int, set[str]]:
+    """Each option's name words, computed once per vocabulary."""
+    cached = getattr(vocab, "_linking_option_tokens", None)
+    if cached is None:
+        cached = {o.id: set(tokens_of(o.name)) - STOP_WORDS for o in vocab.options.values()}
+        vocab._linking_option_tokens = cached
+    return cached
+
+
+def _product_tokens(vocab: Vocabulary) -> dict[int, set[str]]:
+    cached = getattr(vocab, "_linking_product_tokens", None)
+    if cached is None:
+        cached = {p.id: set(tokens_of(p.name)) - STOP_WORDS for p in vocab.products.values()}
+        vocab._linking_product_tokens = cached
+    return cached
+
+
+def _description_index(vocab: Vocabulary) -> dict[str, set[tuple[str, int]]]:
+    """Word -> the parts and options whose description holds it, computed once per vocabulary."""
+    cached = getattr(vocab, "_linking_descriptions", None)
+    if cached is None:
+        cached = {}
+        for (kind, ref), text in vocab.descriptions.items():
+            if kind in ("part", "option"):
+                for word in set(tokens_of(text or "")) - STOP_WORDS:
+                    if len(word) >= 4 and word.isalpha():
+                        cached.setdefault(word, set()).add((kind, ref))
+        vocab._linking_descriptions = cached
+    return cached
+
+
+def _best_score(word: str, tokens: set[str], prefixes: bool) -> float:
+    """How well `word` matches one of `tokens` (weighted by length); a word's start counts when `prefixes`."""
+    best = 0.0
+    for token in tokens:
+        score = token_score(word, token)
+        if score >= 0.8 or (score and prefixes):
+            best = max(best, score * len(token))
+    return best
+
+
+def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
+    """Options (or products) whose name words explain the run best."""
+    scored: list[tuple[float, int, Term]] = []
+    # "sus" for "suspension" only beside another word of the name or a part: alone, a word's start is too weak.
+    prefixes = bool(part_ids) or len(run) > 1
+    for option_id, tokens in _name_tokens(vocab).items():
+        opt = vocab.options[option_id]
+        if part_ids and opt.part_id not in part_ids:
+            continue
+        scores = [_best_score(w, tokens, prefixes) for w in run]
+        if not any(scores):
+            continue
+        extra = len(tokens) - sum(1 for s in scores if s)
+        bonus = 1.0 if opt.part_id in part_ids else 0.0
+        scored.append((sum(scores) + bonus, -extra, Term("option", option_id, tuple(sorted(tokens)))))
+    if not part_ids:
+        for product_id, tokens in _product_tokens(vocab).items():
+            scores = [_best_score(w, tokens, prefixes) for w in run]
+            # A product needs every word of the run, and more than one short word.
+            if all(scores) and (len(run) > 1 or len(run[0]) >= 5):
+                extra = len(tokens) - len(run)
+                scored.append((sum(scores), -extra, Term("product", product_id, tuple(sorted(tokens)))))
+    if not scored:
+        return []
+    best = max((s, e) for s, e, _ in scored)
+    return [t for s, e, t in scored if (s, e) == best]
+
+
+def _by_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
+    index = _description_index(vocab)
+    for word in run:
+        refs = index.get(word, set())
+        option_refs = {ref for kind, ref in refs if kind == "option" and ref in vocab.options}
+        if part_ids:
+            option_refs = {ref for ref in option_refs if vocab.options[ref].part_id in part_ids}
+        if len(option_refs) == 1:
+            ref = next(iter(option_refs))
+            return [Term("option", ref, (word,))]
+        owners = {ref if kind == "part" else vocab.options[ref].part_id for kind, ref in refs
+                  if (kind == "part" and ref in vocab.parts) or (kind == "option" and ref in vocab.options)}
+        if len(owners) == 1 and not part_ids:
+            return [Term("part", next(iter(owners)), (word,))]
+    return []
+
+
+def _vector(provider, text: str) -> list[float]:
+    key = (provider.name, provider.model, text)
+    vector = _vectors.get(key)
+    if vector is None:
+        vector = provider.embed_one(text)
+        with _vectors_lock:
+            if len(_vectors) > 50_000:
+                _vectors.clear()  # bounded: a catalog's labels are far fewer
+            _vectors[key] = vector
+    return vector
+
+
+def _by_meaning(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
+    """The option of the named part(s) nearest in meaning to the run, when clearly nearest."""
+    options = [o for part_id in sorted(part_ids) for o in vocab.part_options(part_id)]
+    if len(options) < 2:
+        return []
+    try:
+        from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
+
+        provider = get_embedding_provider()
+        if provider.name == "openai":
+            return []  # a network call per message is not the built-in engine's to make
+        labels = {}
+        for o in options:
+            part_words = tokens_of(vocab.parts[o.part_id].name)
+            labels[o.id] = " ".join(dict.fromkeys(tokens_of(o.name) + part_words))
+        part_words = tokens_of(vocab.parts[options[0].part_id].name)
+        query = _vector(provider, " ".join(run + part_words))
+        sims = sorted(
+            ((sum(a * b for a, b in zip(query, _vector(provider, labels[o.id]), strict=False)), o) for o in options),
+            key=lambda pair: -pair[0],
+        )
+    except Exception as exc:  # the model is a fallback: without it the words stay unexplained
+        logger.warning("assistant: embedding fallback unavailable (%s)", type(exc).__name__)
+        return []
+    (best, opt), (second, _) = sims[0], sims[1]
+    if math.isfinite(best) and best >= MIN_SIMILARITY and best - second >= MIN_MARGIN:
+        return [Term("option", opt.id, tuple(tokens_of(opt.name)))]
+    return []
+
+
+def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention]) -> list[Mention]:
+    """`mentions` plus mentions for the runs of words they leave unexplained (see the module's docstring)."""
+    covering: dict[int, Mention] = {i: m for m in mentions for i in range(m.start, m.end)}
+
+    def is_part(i: int) -> bool:
+        m = covering.get(i)
+        return m is not None and all(t.kind == "part" for t in m.terms)
+
+    new: list[Mention] = []
+    absorbed: set[int] = set()
+    i = 0
+    while i < len(words):
+        if i in covering or words[i] in STOP_WORDS or words[i].replace(".", "").isdigit():
+            i += 1
+            continue
+        end = i
+        while end < len(words) and end not in covering and words[end] not in STOP_WORDS:
+            end += 1
+        start, stop = i, end
+        # The part named right before or after the run ("the fat wheels", "wheels, fat ones").
+        if start > 0 and is_part(start - 1):
+            start = covering[start - 1].start
+        if stop < len(words) and is_part(stop):
+            stop = covering[stop].end
+        run = words[i:end]
+        part_mentions = {covering[j].start: covering[j] for j in range(start, stop) if j in covering}
+        part_ids = {t.ref for m in part_mentions.values() for t in m.terms}
+        # The whole run, else the word right next to the part ("matte paint, MTB wheels": "mtb").
+        tries = [(run, i, end)]
+        if part_ids and len(run) > 1:
+            if stop > end:
+                tries.append((run[-1:], end - 1, end))
+            if start < i:
+                tries.append((run[:1], i, i + 1))
+        for words_tried, first, last in tries if len(run) <= MAX_RUN else []:
+            terms = _by_names(vocab, words_tried, part_ids)
+            if not terms and part_ids:
+                terms = _by_descriptions(vocab, words_tried, part_ids) or _by_meaning(vocab, words_tried, part_ids)
+            if terms:
+                span_start = start if first == i else first
+                span_stop = stop if last == end else last
+                new.append(Mention(span_start, span_stop, 0.5 * sum(len(w) for w in words_tried), terms))
+                absorbed.update(id(m) for m in part_mentions.values())
+                break
+        i = end
+    if not new:
+        return mentions
+    kept = [m for m in mentions if id(m) not in absorbed]
+    return sorted(kept + new, key=lambda m: m.start)

@@ -1,0 +1,108 @@
+"""Names the catalog does not hold: "how much is the Zephyr 3000 e-bike?", "do you sell the Velocity Road Pro?".
+
+A word is taken for part of a product or brand name the shop does not sell when the catalog's names and
+descriptions never use it and it is written like a name:
+- capitalised inside a sentence ("the Zephyr"), not right after a preposition ("good for Paris");
+- beside a model number ("zephyr 3000");
+- right after a real product's name, a capitalised word, a number or a word of other products' names ("the
+  Velocity Road Pro"): a near-miss name is not the product.
+The name reported is the customer's own span of words around it ("Zephyr 3000 e-bike", "Velocity Road Pro").
+"""
+
+from __future__ import annotations
+
+import re
+
+from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Vocabulary
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
+
+_RAW_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+_PREPOSITIONS = {"for", "in", "to", "at", "from", "near", "with", "by", "on", "into", "around"}
+
+
+def catalog_words(vocab: Vocabulary) -> set[str]:
+    """Every word of the catalog's names and descriptions, computed once per vocabulary."""
+    cached = getattr(vocab, "_catalog_words", None)
+    if cached is None:
+        cached = {token for term in vocab.terms for token in term.tokens}
+        for text in vocab.descriptions.values():
+            cached.update(tokens_of(text or ""))
+        vocab._catalog_words = cached
+    return cached
+
+
+def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention]) -> str:
+    """The span of `sentence` that names something the catalog does not hold, or "".
+
+    `mentions` are the catalog names found in the same sentence (token positions of tokens_of(sentence)).
+    """
+    raw = list(_RAW_WORD.finditer(sentence))
+    if not raw:
+        return ""
+    known = catalog_words(vocab)
+    # Token positions of each raw word, to see which words a catalog name covers.
+    positions, n = [], 0
+    for m in raw:
+        count = len(tokens_of(m.group()))
+        positions.append(range(n, n + count))
+        n += count
+    product_end = {m.end for m in mentions if any(t.kind == "product" for t in m.terms)}
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+
+    def kind(k: int) -> str:
+        word = raw[k].group()
+        toks = tokens_of(word)
+        if not toks or all(t in STOP_WORDS for t in toks):
+            return "stop"
+        if word.isdigit():
+            return "number"
+        if all(i in covered for i in positions[k]) or all(t in known for t in toks):
+            return "known"
+        return "unknown"
+
+    kinds = [kind(k) for k in range(len(raw))]
+    last = len(raw) - 1
+    name_words = _product_name_words(vocab)
+    for k, word_kind in enumerate(kinds):
+        word = raw[k].group()
+        after_product = positions[k].start in product_end and not (set(positions[k]) & covered)
+        if after_product and kinds[k] != "stop" and (
+            word[0].isupper() or word.isdigit() or set(tokens_of(word)) <= name_words
+        ):
+            # "the Velocity Road Pro": a real name followed by a word of names is another product's name.
+            kinds[k] = "unknown"
+            return _span(sentence, raw, kinds, k, vocab)
+        if word_kind != "unknown":
+            continue
+        after_preposition = k > 0 and raw[k - 1].group().lower() in _PREPOSITIONS
+        capitalised = word[0].isupper() and k > 0 and not after_preposition
+        numbered = (k > 0 and kinds[k - 1] == "number") or (k < last and kinds[k + 1] == "number")
+        if capitalised or numbered:
+            return _span(sentence, raw, kinds, k, vocab)
+    return ""
+
+
+def _product_name_words(vocab: Vocabulary) -> set[str]:
+    cached = getattr(vocab, "_product_name_words", None)
+    if cached is None:
+        cached = {t for p in vocab.products.values() for t in tokens_of(p.name)} - STOP_WORDS
+        vocab._product_name_words = cached
+    return cached
+
+
+def _span(sentence: str, raw: list, kinds: list[str], k: int, vocab: Vocabulary) -> str:
+    """The name around word `k`: capitalised, numbered, unknown or hyphenated words next to it, and the
+    category word that ends it ("Zephyr 3000 kayak")."""
+
+    def part_of_name(j: int) -> bool:
+        word = raw[j].group()
+        return kinds[j] != "stop" and (word[0].isupper() or kinds[j] in ("number", "unknown") or "-" in word)
+
+    start = end = k
+    while start > 0 and part_of_name(start - 1):
+        start -= 1
+    while end < len(raw) - 1 and part_of_name(end + 1):
+        end += 1
+    if end < len(raw) - 1 and kinds[end + 1] != "stop" and vocab.match(raw[end + 1].group(), kinds={"category"}):
+        end += 1
+    return sentence[raw[start].start() : raw[end].end()]
