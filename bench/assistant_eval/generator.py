@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from types import ModuleType
@@ -55,6 +56,8 @@ class _Generator:
         self.parts = {part.id: part for part in facts.parts()}
         self.names = [o.name.lower() for o in facts.options.values()]
         self.product_names = [p.name for p in facts.products]
+        counts = Counter(self.product_names)
+        self.unique = [p for p in facts.products if counts[p.name] == 1]  # names that point at one product
 
     # -- helpers ---------------------------------------------------------------------------------------
     def say(self, key: str, **values: str) -> str:
@@ -94,7 +97,7 @@ class _Generator:
         return product.name.lower() if roll < 0.5 else product.name
 
     def unique_products(self) -> list[ProductFact]:
-        return [p for p in self.facts.products if self.product_names.count(p.name) == 1]
+        return self.unique
 
     def globally_named(self, option: OptionFact) -> bool:
         return self.names.count(option.name.lower()) == 1

@@ -5,8 +5,6 @@ every question through the assistant service, score each answer. Django must alr
 from __future__ import annotations
 
 import time
-from collections import defaultdict
-from decimal import Decimal
 
 from bench.assistant_eval.catalog_facts import CatalogFacts, load_catalog_facts
 from bench.assistant_eval.question_sets import QuestionSet
@@ -14,15 +12,8 @@ from bench.assistant_eval.scorer import PriceBook, score
 
 
 def price_book(facts: CatalogFacts) -> PriceBook:
-    by_part: dict[str, set[Decimal]] = defaultdict(set)
-    part_names = {part.id: part.name.lower() for part in facts.parts()}
-    for option in facts.options.values():
-        by_part[part_names[option.part_id]].add(option.price)
-    for rule in facts.rules:
-        option = facts.options.get(rule.affected_id)
-        if option is not None:
-            by_part[part_names[option.part_id]].add(rule.price)
-    return PriceBook(facts.database_prices(), dict(by_part))
+    options = {option.price for option in facts.options.values()} | {rule.price for rule in facts.rules}
+    return PriceBook(facts.database_prices(), options)
 
 
 def prepare(question_set: QuestionSet) -> tuple[CatalogFacts, float]:

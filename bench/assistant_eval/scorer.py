@@ -10,7 +10,7 @@ An answer is the chat's JSON: {"answer": text, "products": [{"name", "price", ..
 - first: the first card is this product (the demo set's "cheapest ..." questions);
 - mentions: each string appears in the answer, case-insensitively;
 - not_sold: the answer says the shop does not sell it;
-- missing_parts: the answer names each part and states no price but those of these parts' options.
+- missing_parts: the answer names each part and states no amount but options' prices (no subtotal).
 
 An *amount* is a number written as money: two decimals ("340.00", "1,250.50") not followed by a unit, or
 any number next to EUR / € / euro. Plain integers ("115 mm", "3 options", "Model 512") are not amounts.
@@ -19,7 +19,6 @@ any number next to EUR / € / euro. Plain integers ("115 mm", "3 options", "Mod
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -79,13 +78,10 @@ def says_not_sold(text: str) -> bool:
 
 @dataclass
 class PriceBook:
-    """The amounts an answer may state: the database's prices, and the option prices of each part by name."""
+    """The amounts an answer may state: every price of the database, and the options' prices alone."""
 
-    database: set[Decimal]
-    by_part_name: dict[str, set[Decimal]] = field(default_factory=dict)  # lower-case part name -> prices
-
-    def part_prices(self, names: Iterable[str]) -> set[Decimal]:
-        return set().union(*(self.by_part_name.get(name.lower(), set()) for name in names))
+    database: set[Decimal]  # option default prices, price-rule prices, product prices
+    options: set[Decimal] = field(default_factory=set)  # option default prices and price-rule prices
 
 
 @dataclass
@@ -100,7 +96,9 @@ def allowed_amounts(question: dict, asked: str, cards: list[dict], book: PriceBo
     expect = question.get("expect", {})
     said = set() if question.get("intent") == "injection" else numbers_in(asked)  # injected numbers are bait
     if expect.get("missing_parts"):
-        return said | book.part_prices(expect["missing_parts"])  # the missing parts' options, never a subtotal
+        # Options may be priced one by one (those chosen, those to choose from), but nothing is added up:
+        # a subtotal is a sum, which is no option's price (nor a product's, which it might hit by chance).
+        return said | book.options
     if expect.get("not_sold"):
         return said | {_decimal(str(card["price"])) for card in cards if card.get("price") is not None}
     allowed = said | book.database

@@ -9,8 +9,8 @@ import pytest
 from bench.assistant_eval.scorer import PriceBook, says_not_sold, score, stated_amounts
 
 BOOK = PriceBook(
-    database={Decimal("340.00"), Decimal("20.00"), Decimal("35.00"), Decimal("50.00")},
-    by_part_name={"chain": {Decimal("43.00"), Decimal("60.00")}, "rim color": {Decimal("15.00"), Decimal("20.00")}},
+    database={Decimal("340.00"), Decimal("20.00"), Decimal("35.00"), Decimal("50.00"), Decimal("43.00")},
+    options={Decimal("43.00"), Decimal("60.00"), Decimal("15.00"), Decimal("20.00"), Decimal("35.00")},
 )
 
 
