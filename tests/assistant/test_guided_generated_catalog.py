@@ -17,12 +17,16 @@ pytestmark = pytest.mark.django_db
 PARTS = [
     ("Mount", True, [("Alt-azimuth mount", "120"), ("Equatorial mount", "260"), ("Dobsonian base", "90")]),
     ("Optical tube", True, [("Refractor 80 mm", "300"), ("Newtonian reflector 200 mm", "420"),
-                            ("Maksutov 127 mm", "380", False)]),
+                            ("Maksutov 127 mm", "380", False)]),  # the last one out of stock
     ("Tube finish", True, [("Midnight blue", "20"), ("Pearl white", "20")]),
     ("Finder", False, [("Red dot finder", "25"), ("9x50 finder scope", "60")]),
     ("Eyepiece kit", True, [("Basic eyepiece pair", "40"), ("Wide-field eyepiece set", "150")]),
 ]
 DOBSONIAN_RULE = "A Dobsonian base only carries reflector tubes."
+DESCRIPTIONS = {
+    "Refractor 80 mm": "Sharp views of the moon and planets, no collimation ever.",
+    "Newtonian reflector 200 mm": "Gathers six times more light: galaxies and nebulae.",
+}
 
 
 @pytest.fixture
@@ -36,7 +40,8 @@ def telescopes(db, settings) -> dict[str, PartOption]:
         part = Part.objects.create(category=scope, name=part_name, step=step, required=required)
         for name, price, *stock in choices:
             options[name] = PartOption.objects.create(
-                part=part, name=name, default_price=Decimal(price), in_stock=stock[0] if stock else True
+                part=part, name=name, default_price=Decimal(price), in_stock=stock[0] if stock else True,
+                description=DESCRIPTIONS.get(name, ""),
             )
     IncompatibilityRule.objects.create(part_option=options["Dobsonian base"],
                                        incompatible_with_option=options["Refractor 80 mm"], message=DOBSONIAN_RULE)
@@ -132,3 +137,24 @@ def test_a_choice_the_catalog_no_longer_allows_is_asked_again(telescopes, chat):
     answer = chat("blue")["answer"]
     assert "Things changed since your choice: Refractor 80 mm is temporarily out of stock" in answer
     assert "Step 2 of 5 — Optical tube" in answer
+
+
+def test_options_named_at_the_start_are_taken_at_their_step(telescopes, chat):
+    start = chat("I'd like to build a telescope with a pearl white finish")["answer"]
+    assert "You asked for Pearl white: I'll take it at its step." in start
+    assert "Step 1 of 5 — Mount" in start
+    chat("alt azimuth")
+    answer = chat("the refractor")["answer"]
+    assert "Optical tube: Refractor 80 mm. Tube finish: Pearl white, as you asked." in answer
+    assert "Step 4 of 5 — Finder" in answer
+
+
+def test_questions_about_the_steps_options_and_the_choices_again(telescopes, chat):
+    chat("let me configure my own telescope")
+    chat("equatorial")
+    answer = chat("what's the difference between the refractor and the newtonian?")["answer"]
+    assert "Refractor 80 mm: Sharp views of the moon and planets" in answer
+    assert "Newtonian reflector 200 mm: Gathers six times more light" in answer
+    assert "Step 2 of 5 — Optical tube" in answer
+    again = chat("what were the options again?")["answer"]
+    assert "Here are the choices again." in again and "Step 2 of 5 — Optical tube" in again

@@ -24,6 +24,7 @@ from apps.ai_assistant.assistant.guided_reading import (
     asks_to_build,
     category_named,
     match_option,
+    named_options,
     read_answer,
 )
 from apps.ai_assistant.assistant.guided_steps import GUIDE, Guide, GuideRefusal, GuideState, Step
@@ -133,6 +134,8 @@ def _with_guide(context: dict, guide_state: GuideState | None) -> dict:
 
 
 def _step_answer(guide: Guide, context: dict, lead: str = "", hint: bool = False) -> Answer:
+    taken = guide.take_presets()  # options named earlier whose part has come
+    lead = " ".join(x for x in (lead, *taken) if x)
     step = guide.step()
     if step is None:
         return finished_answer(guide, context)
@@ -147,17 +150,22 @@ def _ask_category(vocab: Vocabulary, context: dict, lead: str = "") -> Answer:
     return Answer(text, context=_with_guide(context, GuideState(None)))
 
 
-def start(category_id: int | None, vocab: Vocabulary, context: dict) -> Answer:
-    """A new guide for `category_id` (or the question which category, when None)."""
+def start(category_id: int | None, vocab: Vocabulary, context: dict, message: str = "") -> Answer:
+    """A new guide for `category_id` (or the question which category, when None), with the options `message`
+    names taken when their parts come."""
     if category_id is None:
         return _ask_category(vocab, context)
-    guide = Guide.open(GuideState(category_id))
+    guide = Guide.open(GuideState(category_id, presets=named_options(message, vocab, category_id)))
     if guide is None:
         return _ask_category(vocab, context, "That isn't something we sell any more.")
     if not guide.parts:
         return Answer(f"There is nothing to choose for {guide.category.lower()}.", context=_with_guide(context, None))
     lead = (f"Let's build your {one_of(guide.category)}, one part at a time; I'll give you the configurator's "
             "price when every part is chosen.")
+    if guide.state.presets:
+        named = [guide.catalog.options[i].name for i in guide.state.presets.values()]
+        lead += f" You asked for {_join(named)}: I'll take " + ("it at its step." if len(named) == 1
+                                                                 else "them at their steps.")
     return _step_answer(guide, context, lead, hint=True)
 
 
@@ -188,7 +196,7 @@ def continue_guide(message: str, state: GuideState, vocab: Vocabulary, context: 
     if state.category_id is None:  # we asked what to build
         category_id = category_named(message, vocab)
         if category_id is not None:
-            return start(category_id, vocab, context)
+            return start(category_id, vocab, context, message)
         reading = read_answer(message, [], "")
         if reading.kind == "cancel":
             return Answer("All right, no configuration.", context=_with_guide(context, None))
@@ -212,6 +220,10 @@ def continue_guide(message: str, state: GuideState, vocab: Vocabulary, context: 
                       context=_with_guide(context, None))
     if reading.kind == "question":
         return _aside(message, session, answer_question, guide)
+    if reading.kind == "repeat":
+        return _step_answer(guide, context, "Here are the choices again.", hint=True)
+    if reading.kind == "describe":
+        return _step_answer(guide, context, _descriptions(guide, reading.candidates or [reading.option_id]))
     if reading.kind == "unclear":
         return _unclear(guide, step, reading, message, vocab, context)
     try:
@@ -219,6 +231,15 @@ def continue_guide(message: str, state: GuideState, vocab: Vocabulary, context: 
     except GuideRefusal as refusal:
         return _step_answer(guide, context, str(refusal), hint=True)
     return _step_answer(guide, context, lead)
+
+
+def _descriptions(guide: Guide, option_ids: list[int]) -> str:
+    """What the catalog says about the options asked about (their descriptions, as written by the shop)."""
+    lines = []
+    for option_id in option_ids:
+        option = guide.catalog.options[option_id]
+        lines.append(f"{option.name}: {option.description.strip() or 'no description in the catalog.'}")
+    return "\n".join(lines)
 
 
 def _unclear(guide: Guide, step: Step, reading: Reading, message: str, vocab: Vocabulary, context: dict) -> Answer:
@@ -254,7 +275,7 @@ def take_turn(message: str, session: ChatSession, answer_question: AnswerQuestio
     state = GuideState.from_context(context)
     if asks_to_build(message):
         vocab = Vocabulary.load()
-        return start(category_named(message, vocab), vocab, context)
+        return start(category_named(message, vocab), vocab, context, message)
     if state is None:
         return answer_question(message, session)
     return continue_guide(message, state, Vocabulary.load(), context, answer_question, session)

@@ -19,8 +19,8 @@ from apps.ai_assistant.assistant.understanding.words import normalize, tokens_of
 
 _BUILD_RE = re.compile(
     r"\b(build|configure|customi[sz]e|design|assemble|put together|spec out|kit out|"
-    r"(make|create|set up) (my|me|a|an|one|our) (own|custom)|custom[- ](made|built|build)|configurator)\b|"
-    r"\b(my|our) own\b|\bcustom (one|bike|\w+) (for me|please)\b"
+    r"(make|create|set up) (my|me|a|an|one|our) (own|custom)|custom[- ](made|built|build)|configurator)\b"
+    r"(?! quality)|\b(my|our) own\b|\b(want|like|need|get|order) (a|an|my|me a|one) custom\b"
 )
 # A question about a configuration the customer already describes ("can I build a bike with fat wheels and
 # red rims?", "how much to build one with ...") is for the engine, not the start of a guide.
@@ -52,8 +52,15 @@ _NUMBER_RE = re.compile(
 # A choice phrased as a question ("can I have the red ones?") is still a choice.
 _CHOICE_LEAD_RE = re.compile(
     r"^\s*(can i (have|get|take)|could i (have|get)|i'?ll (take|have|go)|i'?d (like|prefer|take|go)|i want|"
-    r"give me|let'?s (go|do|have|take)|go (with|for)|make it|i (choose|pick|prefer|take)|yes,? (the|please))"
+    r"give me|let'?s (go|do|have|take)|go (with|for)|make it|i (choose|pick|prefer|take)|yes,? (the|please)|"
+    r"(what|how) about)"
 )
+# "What's the difference between matte and shiny?", "tell me about the fish": about the step's own options.
+_DESCRIBE_RE = re.compile(r"\b(difference|differ|what is|what'?s|what are|tell me (more )?about|describe|explain|"
+                          r"compare|vs|versus|more about|good for|better)\b")
+# "What were the options again?", "where were we?": the step once more.
+_REPEAT_RE = re.compile(r"\b(options|choices|again|where were we|what'?s next|what now|next step|remind me|"
+                        r"repeat|list them)\b")
 _INFO_RE = re.compile(
     r"\b(how much|how many|price|cost|in stock|available|compatib\w*|difference|differ|what|which|why|when|"
     r"where|who|tell me|show me|explain|recommend|suggest|compare|better|do you|does|is there|are there)\b"
@@ -71,7 +78,8 @@ MAX_CONTROL_WORDS = 7  # "ok let's go back one step please": longer messages are
 
 @dataclass
 class Reading:
-    kind: str  # choose | cheapest | priciest | any | skip | back | restart | cancel | question | unclear
+    # choose | cheapest | priciest | any | skip | back | restart | cancel | describe | repeat | question | unclear
+    kind: str
     option_id: int | None = None
     candidates: list[int] = field(default_factory=list)  # several options fit equally (kind "unclear")
 
@@ -163,9 +171,11 @@ def read_answer(message: str, options: list[tuple[int, str]], part_name: str) ->
     if short and _BACK_RE.search(text):
         return Reading("back")
     is_question = "?" in text or bool(_QUESTION_START_RE.match(text))
-    if _INFO_RE.search(text) and not _CHOICE_LEAD_RE.match(text) and not _CHEAPEST_RE.search(text):
-        return Reading("question")
     matched = match_option(text, options, part_name)
+    if matched and _DESCRIBE_RE.search(text) and not _CHOICE_LEAD_RE.match(text):
+        return Reading("describe", candidates=matched if len(matched) > 1 else [], option_id=matched[0])
+    if _INFO_RE.search(text) and not _CHOICE_LEAD_RE.match(text) and not _CHEAPEST_RE.search(text):
+        return Reading("repeat" if short and not matched and _REPEAT_RE.search(text) else "question")
     if len(matched) == 1:
         return Reading("choose", matched[0])
     if short and _SKIP_RE.search(text):
@@ -181,6 +191,20 @@ def read_answer(message: str, options: list[tuple[int, str]], part_name: str) ->
         return Reading("unclear", candidates=matched)
     if short and _ANY_RE.search(text):
         return Reading("any")
+    if short and _REPEAT_RE.search(text):
+        return Reading("repeat")
     if is_question or len(text.split()) > MAX_CONTROL_WORDS:
         return Reading("question")
     return Reading("unclear")
+
+
+def named_options(message: str, vocab: Vocabulary, category_id: int) -> dict[int, int]:
+    """The options of the category a message names, by part ("build a bike with red rims"); a part named with
+    several options is left out (the customer chooses at its step)."""
+    by_part: dict[int, set[int]] = {}
+    for mention in vocab.match(message, kinds={"option"}):
+        for term in mention.terms:
+            option = vocab.options.get(term.ref)
+            if option is not None and option.category_id == category_id:
+                by_part.setdefault(option.part_id, set()).add(option.id)
+    return {part_id: next(iter(ids)) for part_id, ids in by_part.items() if len(ids) == 1}

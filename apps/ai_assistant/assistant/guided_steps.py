@@ -3,8 +3,10 @@ each answer does to it. Both engines use it (the built-in one through guided_dia
 through guided_tools.py); every price and every verdict comes from the configurator service.
 
 The state lives in the chat session's context under GUIDE: {"category_id": id or None, "choices": [[part_id,
-option_id or None], ...]}, one entry per part answered, in step order (None: an optional part skipped). A
-category_id of None means the customer has asked to build something but not yet said what.
+option_id or None], ...], "presets": {part_id: option_id}}: one choice per part answered, in step order (None:
+an optional part skipped), and the options the customer named before their part's turn ("build a bike with red
+rims"), taken when that part comes. A category_id of None: the customer wants to build something, not yet
+said what.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class GuideRefusal(ValueError):
 class GuideState:
     category_id: int | None
     choices: list[tuple[int, int | None]] = field(default_factory=list)
+    presets: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def from_context(cls, context: dict | None) -> GuideState | None:
@@ -45,10 +48,14 @@ class GuideState:
             if not (isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[0], int)):
                 return None
             choices.append((item[0], item[1] if isinstance(item[1], int) else None))
-        return cls(category_id, choices)
+        raw_presets = raw.get("presets") or {}
+        presets = {int(part): option for part, option in raw_presets.items()
+                   if str(part).isdecimal() and isinstance(option, int)} if isinstance(raw_presets, dict) else {}
+        return cls(category_id, choices, presets)
 
     def to_context(self) -> dict:
-        return {"category_id": self.category_id, "choices": [[part, option] for part, option in self.choices]}
+        return {"category_id": self.category_id, "choices": [[part, option] for part, option in self.choices],
+                "presets": {str(part): option for part, option in self.presets.items()}}
 
     @property
     def option_ids(self) -> list[int]:
@@ -117,7 +124,7 @@ class Guide:
         catalog = load_catalog(state.category_id)
         if catalog is None or not catalog.category.is_active:
             return None
-        guide = cls(GuideState(state.category_id), catalog)
+        guide = cls(GuideState(state.category_id, presets=dict(state.presets)), catalog)
         for part_id, option_id in state.choices:
             current = guide._current_part()
             if current is None or current.pk != part_id:
@@ -178,6 +185,19 @@ class Guide:
             raise GuideRefusal(f"{left.name} isn't possible with your choices: {' '.join(left.reasons)}")
         raise GuideRefusal(f"That is not an option for {step.part}.")
 
+    def take_presets(self) -> list[str]:
+        """Choose the options named in advance whose part has come; a sentence for each (why, when refused)."""
+        notes = []
+        while (step := self.step()) is not None and step.part_id in self.state.presets:
+            option_id = self.state.presets.pop(step.part_id)
+            try:
+                self.choose(option_id)
+            except GuideRefusal as refusal:
+                notes.append(str(refusal))
+                break
+            notes.append(f"{step.part}: {self.catalog.options[option_id].name}, as you asked.")
+        return notes
+
     def skip(self) -> None:
         """Leave the current part out; GuideRefusal when it is required."""
         step = self.step()
@@ -196,6 +216,7 @@ class Guide:
 
     def restart(self) -> None:
         self.state.choices.clear()
+        self.state.presets.clear()
 
     def chosen(self) -> list[tuple[str, str | None]]:
         """(part, option name or None when skipped) of each answered part, in step order."""
