@@ -8,7 +8,7 @@ Modules (import them by their full path; nothing is re-exported here):
 - `service` — chat(message, session_id, owner): session ownership, engine choice, fallback, storage;
 - `context` — the bound of the search words a session carries to its next message;
 - `engine` — Answer and the AnswerEngine interface;
-- `builtin_engine` — BuiltinEngine: rules over the catalog's own words, no network;
+- `builtin_engine` — BuiltinEngine: rules over the catalog's own words, no network; its answers in `answers/`;
 - `openai_engine` — OpenAIEngine: chat completions with read-only tool calling, within a time budget;
 - `tool_runner` — a model's tool calls: arguments parsed and checked, every bad one a tool error;
 - `tools/` — the read-only catalog tools, each with its JSON schema, and their registry;
