@@ -3,43 +3,19 @@ with every request to another host refused, and sees the API's operations listed
 
 from __future__ import annotations
 
-import shutil
-from urllib.parse import urlsplit
-
 import pytest
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from tests.fixtures.browser import keep_on_host, launch_chromium
 
 
 @pytest.fixture
 def offline_page(live_server):
     """A page whose requests to anything but the live server are aborted (and recorded in `page.blocked`)."""
-    ours = urlsplit(live_server.url).netloc
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page()
-        blocked: list[str] = []
-
-        def only_our_server(route) -> None:
-            url = route.request.url
-            if urlsplit(url).netloc == ours or url.startswith("data:"):
-                route.continue_()
-            else:
-                blocked.append(url)
-                route.abort()
-
-        page.route("**/*", only_our_server)
-        page.blocked = blocked
+        keep_on_host(page, live_server.url)
         try:
             yield page
         finally:

@@ -29,7 +29,7 @@
   }
 
   function show(entry) {
-    var item = window.shop.text("li", null, "entry " + entry.role);
+    var item = window.shop.text("li", null, "entry from-" + entry.role);
     item.appendChild(window.shop.text("p", entry.text));
     if (entry.products && entry.products.length) {
       var cards = window.shop.text("ul", null, "assistant-cards");
