@@ -23,7 +23,6 @@ from pathlib import Path
 from bench.common import ROOT, log, markdown_table, percentile
 
 OUT_DIR = ROOT / "var" / "bench" / "assistant"
-COLUMNS = ["demo", "dev", "held-out", "blind"]
 ROWS = [
     "find", "use_case", "compatibility", "config_price", "missing_part", "option_price", "product_price",
     "stock", "part_options", "product_facts", "not_sold", "injection", "follow_up",
@@ -68,11 +67,12 @@ def _cell(results: list[dict]) -> str:
     return f"{correct}/{len(results)} ({correct / len(results):.0%})"
 
 
-def summary_table(runs: list[dict]) -> str:
-    by_column: dict[str, list[dict]] = {}
+def summary_table(runs: list[dict], columns: list[str]) -> str:
+    """Rows per intent, one column per set (a set without runs, such as blind without folders, shows "–")."""
+    by_column: dict[str, list[dict]] = {column: [] for column in columns}
     for run in runs:
         by_column.setdefault(run["column"], []).extend(run["results"])
-    columns = [c for c in COLUMNS if c in by_column] + [c for c in by_column if c not in COLUMNS]
+    columns = list(by_column)
     rows = [[intent, *[_cell([r for r in by_column[c] if r["intent"] == intent]) for c in columns]]
             for intent in ROWS]
     others = sorted({r["intent"] for c in columns for r in by_column[c]} - set(ROWS))
@@ -80,7 +80,7 @@ def summary_table(runs: list[dict]) -> str:
              for intent in others]
     rows.append(["**all**", *[f"**{_cell(by_column[c])}**" for c in columns]])
     rows.append(["wrong prices (answers)", *[str(sum(bool(r["wrong_amounts"]) for r in by_column[c]))
-                                             for c in columns]])
+                                             if by_column[c] else "–" for c in columns]])
     rows.append(["p50 / p95 ms", *[_times(by_column[c]) for c in columns]])
     return markdown_table(["intent", *columns], rows)
 
@@ -126,8 +126,11 @@ def main(argv: list[str] | None = None) -> int:
             names += [f"blind:{folder}" for folder in blind_folders(args.blind_root or BLIND_ROOT)]
         else:
             names.append(name)
+    if "blind" in wanted and not any(name.startswith("blind:") for name in names):
+        log(f"no blind set: no blind_*/catalog.json under {args.blind_root or BLIND_ROOT}")
     runs = [run_set(name, args.provider or ("hashing" if name == "large" else "local")) for name in names]
-    print(summary_table(runs))
+    labels = {"demo": "demo", "dev": "dev", "heldout": "held-out", "blind": "blind", "large": "10k"}
+    print(summary_table(runs, [labels[name] for name in wanted]))
     for run in runs:
         print_details(run, args.verbose)
     return 0

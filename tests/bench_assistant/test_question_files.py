@@ -81,3 +81,19 @@ def test_a_price_the_catalog_does_not_hold_is_counted_wrong_on_the_sample(settin
     assert score(question, offer, book).ok
     subtotal = {"answer": "So far 480.00 EUR; choose a control bar.", "products": []}
     assert score(question, subtotal, book).wrong_amounts == [Decimal("480.00")]
+
+
+def test_the_table_has_a_row_per_intent_and_a_column_per_set_even_without_runs():
+    from bench.assistant import summary_table
+
+    def result(intent: str, ok: bool, wrong: list[str]) -> dict:
+        return {"intent": intent, "ok": ok, "wrong_amounts": wrong, "ms": 10.0}
+
+    dev = {"column": "dev", "results": [result("find", True, []), result("find", False, ["1.00"]),
+                                        result("not_sold", True, [])]}
+    lines = summary_table([dev], ["dev", "blind"]).splitlines()
+    assert lines[0] == "| intent | dev | blind |"
+    assert "| find | 1/2 (50%) | – |" in lines
+    assert "| not_sold | 1/1 (100%) | – |" in lines
+    assert "| **all** | **2/3 (67%)** | **–** |" in lines
+    assert "| wrong prices (answers) | 1 | – |" in lines
