@@ -124,7 +124,9 @@ def _option_score(words: list[str], glued: set[str], name: str, part_words: set[
     tokens = tokens_of(name)
     if "".join(tokens) in glued:
         return 10.0 * len(tokens)
-    score = 0.0
+    # A message word that is several of the name's words glued ("dropstitch", "fullsuspension").
+    spans = {"".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 2, len(tokens) + 1)}
+    score = float(sum(len(word) for word in set(words) & spans))
     for token in dict.fromkeys(tokens):
         best = max((_similar(word, token) for word in words), default=0.0)
         weight = 0.1 if token in part_words else 1.0
