@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.preconfigured_products",
     "apps.ai_assistant",
+    "apps.search",  # search analytics, synonyms, did-you-mean and suggestions (docs/search.md)
     "apps.orders",
     "apps.storefront",  # the customer pages: /, /shop/... (docs/storefront.md)
 ]
@@ -199,6 +200,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "ai_search": env_rate("AI_SEARCH_THROTTLE", "120/min"),
         "ai_chat": env_rate("AI_CHAT_THROTTLE", "30/min"),
+        # Suggestions as you type: one request per keystroke, so a budget of their own.
+        "ai_suggest": env_rate("AI_SUGGEST_THROTTLE", "600/min"),
     },
 }
 
@@ -260,6 +263,8 @@ AI_INDEX_SWEEP_GRACE_SECONDS = env_float("AI_INDEX_SWEEP_GRACE_SECONDS", 5, mini
 AI_CHAT_CONTEXT_MAX_CHARS = env_int("AI_CHAT_CONTEXT_MAX_CHARS", 300, minimum=0)
 AI_CHAT_RETENTION_DAYS = env_int("AI_CHAT_RETENTION_DAYS", 30, minimum=0)
 AI_EMBEDDING_CACHE_DAYS = env_int("AI_EMBEDDING_CACHE_DAYS", 30, minimum=0)
+# Search analytics (apps/search): records older than this many days are deleted by a daily beat task.
+AI_SEARCH_LOG_DAYS = env_int("AI_SEARCH_LOG_DAYS", 90, minimum=1)
 
 # --- Celery (names as in the original setup guide) -----------------------------------------
 if REDIS_URL:
@@ -339,6 +344,14 @@ CELERY_BEAT_SCHEDULE = {
     "prune-ai-retained-data-daily": {
         "task": "ai_assistant.prune_retained_data",
         "schedule": crontab(hour=4, minute=30),
+    },
+    "prune-search-records-daily": {
+        "task": "search.prune_search_records",
+        "schedule": crontab(hour=4, minute=40),
+    },
+    "refresh-search-vocabulary-nightly": {
+        "task": "search.refresh_vocabulary",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

@@ -98,6 +98,10 @@ class SearchRateThrottle(ScopedSettingsRateThrottle):
     """GET /api/ai-assistant/search (scope ai_search, rate AI_SEARCH_THROTTLE)."""
 
 
+class SuggestRateThrottle(ScopedSettingsRateThrottle):
+    """GET /api/ai-assistant/suggest (scope ai_suggest, rate AI_SUGGEST_THROTTLE): one request per keystroke."""
+
+
 class ChatRateThrottle(ScopedSettingsRateThrottle):
     """POST /api/ai-assistant/chat (scope ai_chat, rate AI_CHAT_THROTTLE)."""
 

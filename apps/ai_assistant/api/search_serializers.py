@@ -8,6 +8,10 @@ from rest_framework.fields import empty
 from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
 from apps.ai_assistant.indexing.state import BUILDING, EMPTY, READY
 from apps.ai_assistant.retrieval.query import MAX_LIMIT, resolve_category
+from apps.catalog.models import PartOption
+
+MAX_OPTIONS = 10  # option ids in one `options` filter
+MAX_OFFSET = 1000
 
 
 class QueryBooleanField(serializers.BooleanField):
@@ -38,6 +42,14 @@ class SearchQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(
         min_value=1, max_value=MAX_LIMIT, required=False, default=10, help_text=f"1-{MAX_LIMIT}, default 10."
     )
+    offset = serializers.IntegerField(
+        min_value=0, max_value=MAX_OFFSET, required=False, default=0,
+        help_text=f"Results to skip (0-{MAX_OFFSET}, default 0): the page is results[offset:offset+limit].",
+    )
+    options = serializers.CharField(
+        required=False, max_length=200,
+        help_text=f"Comma-separated option ids (at most {MAX_OPTIONS}): only products having all of them.",
+    )
 
     def to_internal_value(self, data):
         # DRF reads an empty query value as "not given": `?type=` would search without the filter.
@@ -51,6 +63,18 @@ class SearchQuerySerializer(serializers.Serializer):
             return resolve_category(value.strip())
         except ValueError as exc:
             raise serializers.ValidationError(f"Unknown category {value[:60]!r}: give a category id or slug.") from exc
+
+    def validate_options(self, value: str) -> list[int]:
+        pieces = [piece.strip() for piece in value.split(",")]
+        if not all(piece.isascii() and piece.isdigit() and 0 < len(piece) < 19 for piece in pieces):
+            raise serializers.ValidationError("Give option ids separated by commas, e.g. 3,17.")
+        ids = list(dict.fromkeys(int(piece) for piece in pieces))
+        if len(ids) > MAX_OPTIONS:
+            raise serializers.ValidationError(f"At most {MAX_OPTIONS} option ids.")
+        missing = set(ids) - set(PartOption.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        if missing:
+            raise serializers.ValidationError(f"Unknown option ids: {', '.join(map(str, sorted(missing)))}.")
+        return ids
 
     def validate(self, attrs: dict) -> dict:
         low, high = attrs.get("min_price"), attrs.get("max_price")
@@ -87,8 +111,46 @@ class IndexStateField(serializers.ChoiceField):
         super().__init__(choices=[READY, BUILDING, EMPTY], help_text=INDEX_STATE_HELP, **kwargs)
 
 
+class FacetCountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class PartFacetSerializer(serializers.Serializer):
+    part_id = serializers.IntegerField()
+    part = serializers.CharField(help_text="The part's name.")
+    options = FacetCountSerializer(many=True, help_text="Matched products per chosen option of this part.")
+
+
+class PriceBucketSerializer(serializers.Serializer):
+    min = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Lowest price in the bucket.")
+    max = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Upper bound, not included.")
+    count = serializers.IntegerField()
+
+
+class StockFacetSerializer(serializers.Serializer):
+    true = serializers.IntegerField(help_text="Matched products available now.")
+    false = serializers.IntegerField(help_text="Matched products not available now.")
+
+
+class FacetsSerializer(serializers.Serializer):
+    category = FacetCountSerializer(many=True, help_text="Matched products per category.")
+    options = PartFacetSerializer(many=True)
+    price = PriceBucketSerializer(many=True, help_text="Round-width price buckets covering the matched prices.")
+    in_stock = StockFacetSerializer()
+
+
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField()
     results = SearchResultSerializer(many=True)
+    total = serializers.IntegerField(help_text="Results of the search over all pages.")
+    offset = serializers.IntegerField()
+    facets = FacetsSerializer(
+        help_text="Counts over every product the search matched (all pages, not only this one), same filters."
+    )
+    suggestion = serializers.CharField(
+        allow_null=True, help_text="Did you mean: the query with misspelt words corrected, when it found few hits."
+    )
     took_ms = serializers.FloatField()
     index_state = IndexStateField()

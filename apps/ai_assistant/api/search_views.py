@@ -1,4 +1,5 @@
-"""GET /api/ai-assistant/search: hybrid search of the AI knowledge index (thin over the index service)."""
+"""GET /api/ai-assistant/search: hybrid search of the AI knowledge index with facets, did-you-mean and paging
+(thin over apps.search.selectors.search_page; each search is recorded for the analytics)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from apps.ai_assistant.api.search_serializers import SearchQuerySerializer, Sear
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
 from apps.ai_assistant.indexing.state import search_readiness
-from apps.ai_assistant.services.index_service import get_index_service
+from apps.ai_assistant.retrieval.hybrid import SearchFilters
+from apps.ai_assistant.retrieval.query import MAX_QUERY_CHARS
 from apps.catalog.api.schema import BAD_REQUEST, DetailSerializer
+from apps.search.selectors.search_page import search_page
+from apps.search.services.analytics import record_search
 from ecommerce_backend.throttling import SearchRateThrottle
 
 logger = logging.getLogger(__name__)
@@ -31,7 +35,9 @@ PARAMETERS = [
     OpenApiParameter("min_price", OpenApiTypes.DECIMAL, description="Lowest price, >= 0."),
     OpenApiParameter("max_price", OpenApiTypes.DECIMAL, description="Highest price, >= min_price."),
     OpenApiParameter("in_stock", OpenApiTypes.BOOL, description="Only available (true) or unavailable (false)."),
+    OpenApiParameter("options", OpenApiTypes.STR, description="Option ids, e.g. 3,17: products having all of them."),
     OpenApiParameter("limit", OpenApiTypes.INT, description="1-50, default 10."),
+    OpenApiParameter("offset", OpenApiTypes.INT, description="Results to skip, 0-1000, default 0."),
 ]
 
 
@@ -53,11 +59,30 @@ class SearchView(APIView):
                     "price": "372.00", "in_stock": True, "category": "Bicycles", "category_id": 1,
                     "snippet": "Fat Cruiser: diamond frame, matte finish, fat bike wheels, black rims",
                 }],
+                "total": 1,
+                "offset": 0,
+                "facets": {
+                    "category": [{"id": 1, "name": "Bicycles", "count": 1}],
+                    "options": [
+                        {"part_id": 4, "part": "Rim color", "options": [{"id": 11, "name": "Black", "count": 1}]}
+                    ],
+                    "price": [{"min": "300.00", "max": "400.00", "count": 1}],
+                    "in_stock": {"true": 1, "false": 0},
+                },
+                "suggestion": None,
                 "took_ms": 12.4,
                 "index_state": "ready",
             }),
-            OpenApiExample("While the first build runs", response_only=True,
-                           value={"query": "fat bike", "results": [], "took_ms": 1.2, "index_state": "building"}),
+            OpenApiExample("A misspelt query", response_only=True, value={
+                "query": "fat bkie", "results": [], "total": 0, "offset": 0,
+                "facets": {"category": [], "options": [], "price": [], "in_stock": {"true": 0, "false": 0}},
+                "suggestion": "fat bike", "took_ms": 9.8, "index_state": "ready",
+            }),
+            OpenApiExample("While the first build runs", response_only=True, value={
+                "query": "fat bike", "results": [], "total": 0, "offset": 0,
+                "facets": {"category": [], "options": [], "price": [], "in_stock": {"true": 0, "false": 0}},
+                "suggestion": None, "took_ms": 1.2, "index_state": "building",
+            }),
         ],
         responses={
             200: SearchResponseSerializer,
@@ -68,6 +93,9 @@ class SearchView(APIView):
         description=(
             "Hybrid search of the catalog knowledge index: vector similarity and keywords fused by Reciprocal "
             "Rank Fusion, with filters applied before the top results are cut. An exact name ranks first. "
+            "Synonyms edited in the admin are applied to the query. `total` counts every result over all pages "
+            "(`offset` and `limit` choose the page); `facets` count every matched product, not only this page's, "
+            "under the same filters; `suggestion` is a corrected query when few results matched by their words. "
             "`index_state` says whether an empty list means no match (`ready`), the first build still running "
             "(`building`) or nothing indexed (`empty`)."
         ),
@@ -77,14 +105,19 @@ class SearchView(APIView):
         params = SearchQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
+        filters = SearchFilters(
+            type=data.get("type") or None,
+            category_id=data.get("category"),
+            min_price=_number(data.get("min_price")),
+            max_price=_number(data.get("max_price")),
+            in_stock=data.get("in_stock"),
+        )
         try:
-            results = get_index_service().search_documents(
-                data["q"],
-                type=data.get("type"),
-                category=data.get("category"),
-                min_price=data.get("min_price"),
-                max_price=data.get("max_price"),
-                in_stock=data.get("in_stock"),
+            page = search_page(
+                data["q"][:MAX_QUERY_CHARS].strip(),
+                filters,
+                option_ids=data.get("options"),
+                offset=data["offset"],
                 limit=data["limit"],
             )
         except TransientIndexError as exc:
@@ -94,5 +127,29 @@ class SearchView(APIView):
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         took_ms = round((time.perf_counter() - started) * 1000, 1)
-        body = {"query": data["q"], "results": results, "took_ms": took_ms, "index_state": search_readiness()}
+        record_search(data["q"], _recorded_filters(data), page.total, page.keyword_hits, took_ms)
+        body = {
+            "query": data["q"],
+            "results": page.results,
+            "total": page.total,
+            "offset": data["offset"],
+            "facets": page.facets,
+            "suggestion": page.suggestion,
+            "took_ms": took_ms,
+            "index_state": search_readiness(),
+        }
         return Response(SearchResponseSerializer(body).data)
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _recorded_filters(data: dict) -> dict:
+    """The filters of a search as the analytics keep them (JSON values)."""
+    recorded = {name: data.get(name) for name in ("type", "category", "in_stock", "options")}
+    for name in ("min_price", "max_price"):
+        recorded[name] = None if data.get(name) is None else str(data[name])
+    if data["offset"]:
+        recorded["offset"] = data["offset"]
+    return recorded

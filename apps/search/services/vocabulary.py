@@ -1,0 +1,121 @@
+"""The catalog's words (VocabularyWord) and names (SuggestEntry), derived from the catalog tables.
+
+- `refresh_rows(model, pks)`: after a save, a delete or a bulk write of some rows (apps/search/signals.py):
+  their suggestion entries are rewritten or removed and their words added. A few queries per call, whatever
+  the catalog's size.
+- `refresh_all()`: everything recomputed (word frequencies included, words no row uses any more dropped): after
+  `bootstrap_shop`, nightly by beat (`search.refresh_vocabulary`), and by `refresh_search_vocabulary`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from django.db import models, transaction
+
+from apps.ai_assistant.retrieval.text import STOP_WORDS, normalize, words
+from apps.catalog.models import Category, Part, PartOption
+from apps.preconfigured_products.models import PreConfiguredProduct
+from apps.search.models import SuggestEntry, VocabularyWord
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000
+MAX_WORD = 64
+
+# The catalog models whose names and descriptions give words, with the suggestion kind of their names (parts:
+# words only).
+SOURCES: dict[type[models.Model], str | None] = {
+    Category: SuggestEntry.CATEGORY,
+    Part: None,
+    PartOption: SuggestEntry.OPTION,
+    PreConfiguredProduct: SuggestEntry.PRODUCT,
+}
+
+
+def vocabulary_words(text: str) -> Iterator[str]:
+    """The words of `text` worth correcting a query towards: 2-64 characters, not only digits, no stop words."""
+    for word in words(text):
+        if 2 <= len(word) <= MAX_WORD and not word.isdigit() and word not in STOP_WORDS:
+            yield word
+
+
+def _active(model: type[models.Model]) -> models.QuerySet:
+    """The rows whose names a customer may be offered: active ones, in active categories."""
+    queryset = model.objects.all()
+    if model is PreConfiguredProduct:
+        return queryset.filter(is_active=True, category__is_active=True)
+    if model is PartOption:
+        return queryset.filter(is_active=True, part__category__is_active=True)
+    if model is Category:
+        return queryset.filter(is_active=True)
+    return queryset
+
+
+def _rows(model: type[models.Model], pks: Iterable[int] | None) -> Iterator[tuple]:
+    """(pk, name, description) of the active rows of `model` (all, or those of `pks`), in chunks."""
+    queryset = _active(model).order_by()
+    if pks is None:
+        yield from queryset.values_list("pk", "name", "description").iterator(chunk_size=CHUNK)
+        return
+    pks = list(pks)
+    for start in range(0, len(pks), CHUNK):
+        yield from queryset.filter(pk__in=pks[start : start + CHUNK]).values_list("pk", "name", "description")
+
+
+def _entry(kind: str, pk: int, name: str) -> SuggestEntry | None:
+    norm = normalize(name)[:200]
+    return SuggestEntry(kind=kind, object_id=pk, text=name[:200], norm=norm) if norm else None
+
+
+def refresh_rows(model: type[models.Model], pks: Iterable[int]) -> None:
+    """Bring the entries and words of these rows of `model` up to date (see the module docstring)."""
+    if model not in SOURCES:
+        return
+    kind = SOURCES[model]
+    pks = list(pks)
+    found: Counter[str] = Counter()
+    entries: list[SuggestEntry] = []
+    for pk, name, description in _rows(model, pks):
+        found.update(set(vocabulary_words(f"{name} {description}")))
+        if kind and (entry := _entry(kind, pk, name)):
+            entries.append(entry)
+    with transaction.atomic():
+        if kind:
+            for start in range(0, len(pks), CHUNK):
+                SuggestEntry.objects.filter(kind=kind, object_id__in=pks[start : start + CHUNK]).delete()
+            SuggestEntry.objects.bulk_create(entries, batch_size=CHUNK)
+        VocabularyWord.objects.bulk_create(
+            [VocabularyWord(word=w, length=len(w), frequency=n) for w, n in found.items()],
+            batch_size=CHUNK,
+            ignore_conflicts=True,  # a word already known keeps its count until the next full refresh
+        )
+
+
+def remove_rows(model: type[models.Model], pks: Iterable[int]) -> None:
+    """Deleted rows are no longer offered (their words stay until the next full refresh)."""
+    kind = SOURCES.get(model)
+    if kind:
+        SuggestEntry.objects.filter(kind=kind, object_id__in=list(pks)).delete()
+
+
+def refresh_all() -> dict[str, int]:
+    """Recompute every entry and word from the catalog; returns how many of each."""
+    found: Counter[str] = Counter()
+    entries: list[SuggestEntry] = []
+    for model, kind in SOURCES.items():
+        for pk, name, description in _rows(model, None):
+            found.update(set(vocabulary_words(f"{name} {description}")))
+            if kind and (entry := _entry(kind, pk, name)):
+                entries.append(entry)
+    with transaction.atomic():
+        SuggestEntry.objects.all().delete()
+        SuggestEntry.objects.bulk_create(entries, batch_size=CHUNK)
+        VocabularyWord.objects.all().delete()
+        VocabularyWord.objects.bulk_create(
+            [VocabularyWord(word=w, length=len(w), frequency=n) for w, n in found.items()], batch_size=CHUNK
+        )
+    logger.info("search vocabulary: %d words, %d suggestion entries", len(found), len(entries))
+    return {"words": len(found), "entries": len(entries)}
