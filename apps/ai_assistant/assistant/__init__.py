@@ -11,6 +11,9 @@ Modules (import them by their full path; nothing is re-exported here):
 - `builtin_engine` — BuiltinEngine: rules over the catalog's own words, no network; its answers in `answers/`;
 - `openai_engine` — OpenAIEngine: chat completions with read-only tool calling, within a time budget;
 - `tool_runner` — a model's tool calls: arguments parsed and checked, every bad one a tool error;
+- `guided_steps`, `guided_reading`, `guided_dialogue`, `guided_tools` — guided configuration ("I'd like to build
+  a bike"): the steps over the configurator, the reading of free-word answers, the built-in engine's turns, and
+  the OpenAI engine's tools;
 - `tools/` — the read-only catalog tools, each with its JSON schema, and their registry;
 - `understanding/` — the catalog's vocabulary and the reading of a message (prices, sort, stock, intents).
 """
