@@ -190,10 +190,11 @@ def _apply(reading: Reading, guide: Guide, step: Step) -> str:
     return "Starting over."
 
 
-def continue_guide(message: str, state: GuideState, vocab: Vocabulary, context: dict,
-                   answer_question: AnswerQuestion, session: ChatSession) -> Answer:
+def continue_guide(message: str, state: GuideState, context: dict, answer_question: AnswerQuestion,
+                   session: ChatSession) -> Answer:
     """The answer to a message while a guide is under way."""
     if state.category_id is None:  # we asked what to build
+        vocab = Vocabulary.load()
         category_id = category_named(message, vocab)
         if category_id is not None:
             return start(category_id, vocab, context, message)
@@ -225,7 +226,7 @@ def continue_guide(message: str, state: GuideState, vocab: Vocabulary, context: 
     if reading.kind == "describe":
         return _step_answer(guide, context, _descriptions(guide, reading.candidates or [reading.option_id]))
     if reading.kind == "unclear":
-        return _unclear(guide, step, reading, message, vocab, context)
+        return _unclear(guide, step, reading, message, context)
     try:
         lead = _apply(reading, guide, step)
     except GuideRefusal as refusal:
@@ -242,7 +243,7 @@ def _descriptions(guide: Guide, option_ids: list[int]) -> str:
     return "\n".join(lines)
 
 
-def _unclear(guide: Guide, step: Step, reading: Reading, message: str, vocab: Vocabulary, context: dict) -> Answer:
+def _unclear(guide: Guide, step: Step, reading: Reading, message: str, context: dict) -> Answer:
     if reading.candidates:
         names = _join([guide.catalog.options[i].name for i in reading.candidates], "or")
         return _step_answer(guide, context, f"Which one do you mean: {names}?", hint=True)
@@ -278,4 +279,5 @@ def take_turn(message: str, session: ChatSession, answer_question: AnswerQuestio
         return start(category_named(message, vocab), vocab, context, message)
     if state is None:
         return answer_question(message, session)
-    return continue_guide(message, state, Vocabulary.load(), context, answer_question, session)
+    # The catalog's vocabulary is loaded only where names outside the step are read: a step needs its category.
+    return continue_guide(message, state, context, answer_question, session)
