@@ -158,3 +158,12 @@ def test_questions_about_the_steps_options_and_the_choices_again(telescopes, cha
     assert "Step 2 of 5 — Optical tube" in answer
     again = chat("what were the options again?")["answer"]
     assert "Here are the choices again." in again and "Step 2 of 5 — Optical tube" in again
+
+
+def test_a_question_about_a_configuration_it_describes_starts_no_guide(telescopes, chat):
+    answer = chat("can I build a telescope with a dobsonian base and the refractor?")["answer"]
+    assert "Step 1" not in answer
+    assert DOBSONIAN_RULE in answer  # the engine's compatibility answer, with the rule's message
+    # A wish with the same options starts one, the options taken at their steps.
+    start = chat("I want to build a telescope with a dobsonian base")["answer"]
+    assert "Step 2 of 5 — Optical tube" in start and "Mount: Dobsonian base, as you asked." in start

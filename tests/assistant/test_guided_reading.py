@@ -54,6 +54,8 @@ def test_questions_and_searches_do_not_start_a_guide(message):
     ("what were the options again?", "repeat", None),
     ("how much is shipping to Norway?", "question", None),
     ("do you sell paddles?", "question", None),
+    ("add it to my cart", "question", None),
+    ("thanks!", "question", None),
     ("hmm", "unclear", None),
 ])
 def test_answers_to_a_step(message, kind, option):

@@ -23,6 +23,7 @@ from apps.ai_assistant.assistant.guided_reading import (
     Reading,
     asks_to_build,
     category_named,
+    is_question,
     match_option,
     named_options,
     read_answer,
@@ -276,7 +277,11 @@ def take_turn(message: str, session: ChatSession, answer_question: AnswerQuestio
     state = GuideState.from_context(context)
     if asks_to_build(message):
         vocab = Vocabulary.load()
-        return start(category_named(message, vocab), vocab, context, message)
+        category_id = category_named(message, vocab)
+        # "Can I build one with a diamond frame and mountain wheels?" asks about that configuration: the engine
+        # answers it. A wish with options ("build me a bike with red rims") starts a guide with them.
+        if not (category_id is not None and is_question(message) and named_options(message, vocab, category_id)):
+            return start(category_id, vocab, context, message)
     if state is None:
         return answer_question(message, session)
     # The catalog's vocabulary is loaded only where names outside the step are read: a step needs its category.

@@ -63,7 +63,8 @@ _REPEAT_RE = re.compile(r"\b(options|choices|again|where were we|what'?s next|wh
                         r"repeat|list them)\b")
 _INFO_RE = re.compile(
     r"\b(how much|how many|price|cost|in stock|available|compatib\w*|difference|differ|what|which|why|when|"
-    r"where|who|tell me|show me|explain|recommend|suggest|compare|better|do you|does|is there|are there)\b"
+    r"where|who|tell me|show me|explain|recommend|suggest|compare|better|do you|does|is there|are there|"
+    r"cart|basket|checkout|deliver\w*|shipping|help|hello|hi|hey|(?<!no )(thanks|thank you))\b"
 )
 _QUESTION_START_RE = re.compile(r"^\s*(is|are|do|does|did|can|could|will|would|should|has|have|how|what|which|"
                                 r"why|when|where|who)\b")
@@ -82,6 +83,11 @@ class Reading:
     kind: str
     option_id: int | None = None
     candidates: list[int] = field(default_factory=list)  # several options fit equally (kind "unclear")
+
+
+def is_question(message: str) -> bool:
+    text = normalize(message)
+    return "?" in text or bool(_QUESTION_START_RE.match(text))
 
 
 def asks_to_build(message: str) -> bool:
