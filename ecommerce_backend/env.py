@@ -53,6 +53,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), got {raw!r}")
 
 
+def env_optional_bool(name: str) -> bool | None:
+    """A boolean as env_bool reads it, or None when unset: the caller works the default out."""
+    return None if _raw(name) is None else env_bool(name)
+
+
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     """A whole number, at least `minimum` when given."""
     raw = _raw(name)

@@ -14,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from ecommerce_backend.broker import BROKER_SCHEMES, QUEUE_TYPES, celery_transport_settings
 from ecommerce_backend.env import (
     env_bool,
     env_choice,
@@ -22,6 +23,7 @@ from ecommerce_backend.env import (
     env_int,
     env_list,
     env_non_negative_int,
+    env_optional_bool,
     env_rate,
     env_str,
     env_url,
@@ -267,28 +269,17 @@ AI_EMBEDDING_CACHE_DAYS = env_int("AI_EMBEDDING_CACHE_DAYS", 30, minimum=0)
 AI_SEARCH_LOG_DAYS = env_int("AI_SEARCH_LOG_DAYS", 90, minimum=1)
 
 # --- Celery (names as in the original setup guide) -----------------------------------------
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-else:
-    # Embedded broker on local files: `make run` needs no Redis. Every process of one
-    # checkout shares these folders.
-    _broker_dir = VAR_DIR / "broker"
-    for _sub in ("out", "processed", "control"):
-        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://localhost//"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "out"),
-        "data_folder_out": str(_broker_dir / "out"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "store_processed": False,
-        # Exchange tables (remote control: inspect, ping); kombu's default is relative to the cwd.
-        "control_folder": str(_broker_dir / "control"),
-        # The folder is polled: every 0.2 s instead of 1 s, so a queued task starts without a noticeable wait.
-        "polling_interval": 0.2,
-    }
-    CELERY_RESULT_BACKEND = f"db+sqlite:///{VAR_DIR / 'celery-results.sqlite3'}"
-
+# The broker: CELERY_BROKER_URL (RabbitMQ or Redis), else REDIS_URL, else the embedded filesystem broker of
+# `make run`; results on Redis (REDIS_URL). Each broker's transport options: ecommerce_backend/broker.py.
+AMQP_QUEUE_TYPE = env_choice("CELERY_AMQP_QUEUE_TYPE", "classic", QUEUE_TYPES)
+globals().update(
+    celery_transport_settings(
+        env_url("CELERY_BROKER_URL", "", schemes=BROKER_SCHEMES), REDIS_URL, VAR_DIR, AMQP_QUEUE_TYPE
+    )
+)
+# Several hosts share this shop's stores: true/false, unset = assumed when DEBUG is off and the database is on
+# another host. Then `manage.py check` warns about anything that lives on one host (ecommerce_backend/checks.py).
+MULTI_HOST = env_optional_bool("MULTI_HOST")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -306,22 +297,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With acks_late a task running when the broker connection drops is redelivered anyway; cancel it
 # instead of running it twice at once (tasks are idempotent either way).
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-if REDIS_URL:
-    # Must exceed any countdown/ETA and the hard time limit, or Redis redelivers a task
-    # that is still waiting or running.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 2 * 3600,
-        # A broker that is down fails a publish quickly (the outbox keeps the change).
-        "socket_connect_timeout": 2,
-        "socket_timeout": 10,
-    }
-    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 2 * 3600,
-        # Celery retries a result backend that is down 20 times a second apart; a web request queueing a task
-        # (it subscribes to the result) must fail within a second instead (a 503, not a 500 after 19 s).
-        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
-    }
-    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "ai_assistant.rebuild_index": {"queue": "ai_heavy"},

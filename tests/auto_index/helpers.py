@@ -5,16 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from ecommerce_backend.devservers import free_port
-
-
-def _reset_producer_pools(app) -> None:
-    from kombu import pools
-
-    pools.reset()  # kombu keeps process-wide pools keyed by connection: drop them all
-    app._pool = None
-    app.amqp._producer_pool = None
+from tests.fixtures.celery_worker import reset_producer_pools
 
 
 @contextmanager
@@ -23,17 +17,22 @@ def broker_at(url: str) -> Iterator[str]:
     from ecommerce_backend.celery import app
 
     previous = app.conf.broker_url
-    _reset_producer_pools(app)
+    reset_producer_pools()
     app.conf.broker_url = url
     try:
         yield url
     finally:
-        _reset_producer_pools(app)
+        reset_producer_pools()
         app.conf.broker_url = previous
 
 
 def dead_broker_url() -> str:
-    """A Redis URL on a port where nothing listens: every publish is refused."""
+    """A URL of the broker this process uses now (Redis or RabbitMQ) on a port where nothing listens: every
+    publish is refused."""
+    from ecommerce_backend.celery import app
+
+    if urlsplit(app.conf.broker_url).scheme.startswith("amqp"):
+        return f"amqp://guest:guest@127.0.0.1:{free_port()}//"
     return f"redis://127.0.0.1:{free_port()}/0"
 
 

@@ -1,7 +1,8 @@
-"""Auto-indexing end to end with a REAL worker process, Redis and Chroma server (no eager mode).
+"""Auto-indexing end to end with a REAL worker process, Chroma server and each broker (no eager mode).
 
-One worker serves the whole module (debounce 0.5 s). Tests use `transactional_db`: their commits must be
-visible to the worker, which shares the test database.
+Every test runs twice: with Redis and with RabbitMQ as the broker (`celery_broker`, tests/fixtures/celery_worker.py);
+results and cache stay on Redis. One worker serves the module per broker (debounce 0.5 s). Tests use
+`transactional_db`: their commits must be visible to the worker, which shares the test database.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from apps.ai_assistant.tasks import sweep_index_outbox
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from tests.auto_index.helpers import broker_at, dead_broker_url, wait_for
 from tests.fixtures.api import build_bicycle_catalog
+from tests.fixtures.celery_worker import BROKERS
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.parametrize("celery_broker", BROKERS, indirect=True, scope="module"),
+]
 
 DEBOUNCE = 0.5
 VISIBLE_WITHIN = 15.0  # seconds; the debounce is 0.5 s, the rest is margin for a busy CI machine
