@@ -36,11 +36,14 @@ def family(request: HttpRequest, slug: str) -> HttpResponse:
         return invalid_input(request, form)
     sort = form.cleaned_data["sort"] or "name"
     products = PreConfiguredProduct.objects.filter(category=category, is_active=True).order_by("name", "id")
-    ids = products_by_computed_values(
-        products,
-        available=True if form.cleaned_data["available"] else None,
-        ordering=sort if sort != "name" else None,
-    )
+    if sort == "name" and not form.cleaned_data["available"]:
+        ids = list(products.values_list("pk", flat=True))  # nothing computed to sort or filter by
+    else:
+        ids = products_by_computed_values(
+            products,
+            available=True if form.cleaned_data["available"] else None,
+            ordering=sort if sort != "name" else None,
+        )
     page = Paginator(ids, PAGE_SIZE).get_page(form.cleaned_data["page"] or 1)
     shown = PreConfiguredProduct.objects.in_bulk(list(page.object_list))
     quotes = product_quotes(shown.values())
@@ -86,5 +89,7 @@ def configurator(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "storefront/configurator.html",
-        {"category": category, "configurator": view, "start": start, "quote": quote(category.pk, start)},
+        # The browser asks for the quote of the choices on every click; the page prices only a given start.
+        {"category": category, "configurator": view, "start": start, "quote": quote(category.pk, start) if start
+         else None},
     )
