@@ -70,3 +70,9 @@ def test_a_part_word_alone_names_no_option_and_equal_fits_are_ambiguous():
     seats = [(7, "Mesh seat high"), (8, "Mesh seat low")]
     assert match_option("mesh", seats, "Seat") == [7, 8]
     assert read_answer("mesh", seats, "Seat").candidates == [7, 8]
+
+
+def test_an_option_named_with_a_control_word_is_chosen_not_obeyed():
+    racks = [(4, "Back rack"), (5, "Front basket")]
+    assert read_answer("the back rack", racks, "Carrier").option_id == 4
+    assert read_answer("go back", racks, "Carrier").kind == "back"

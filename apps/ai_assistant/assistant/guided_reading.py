@@ -172,12 +172,12 @@ def read_answer(message: str, options: list[tuple[int, str]], part_name: str) ->
     """What `message` answers to a step offering `options` (id, name), in the order they were listed."""
     text = normalize(message).strip()
     short = len(text.split()) <= MAX_CONTROL_WORDS
-    if short and _CANCEL_RE.search(text):
-        return Reading("cancel")
-    if short and _RESTART_RE.search(text):
-        return Reading("restart")
-    if short and _BACK_RE.search(text):
-        return Reading("back")
+    for kind, pattern in (("cancel", _CANCEL_RE), ("restart", _RESTART_RE), ("back", _BACK_RE)):
+        found = pattern.search(text) if short else None
+        if found:
+            # "the back rack" names an option that holds the word; "go back" names none once the word is out.
+            rest = match_option(text[: found.start()] + " " + text[found.end():], options, part_name)
+            return Reading("choose", rest[0]) if len(rest) == 1 else Reading(kind)
     is_question = "?" in text or bool(_QUESTION_START_RE.match(text))
     matched = match_option(text, options, part_name)
     if matched and _DESCRIBE_RE.search(text) and not _CHOICE_LEAD_RE.match(text):
