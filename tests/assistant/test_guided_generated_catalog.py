@@ -167,3 +167,10 @@ def test_a_question_about_a_configuration_it_describes_starts_no_guide(telescope
     # A wish with the same options starts one, the options taken at their steps.
     start = chat("I want to build a telescope with a dobsonian base")["answer"]
     assert "Step 2 of 5 — Optical tube" in start and "Mount: Dobsonian base, as you asked." in start
+
+
+def test_a_search_after_what_would_you_like_to_build_is_a_search(telescopes, chat):
+    assert "What would you like to build:" in chat("I'd like to build my own")["answer"]
+    answer = chat("which telescopes do you have under 2000 euros?")["answer"]
+    assert "Step" not in answer
+    assert "Step" not in chat("telescopes")["answer"]  # the offer is gone: a plain question now

@@ -37,6 +37,7 @@ from apps.ai_assistant.models import ChatSession
 from apps.ai_assistant.retrieval.text import singular
 
 AnswerQuestion = Callable[[str, ChatSession], Answer]
+MAX_CATEGORY_WORDS = 6  # "the surfboard, please": an answer to "what would you like to build?"
 HOW_TO_ANSWER = ("Answer with an option's name (part of it is enough), “cheapest”, “skip” for an optional part, "
                  "“back”, “start over” or “cancel”.")
 
@@ -195,16 +196,7 @@ def continue_guide(message: str, state: GuideState, context: dict, answer_questi
                    session: ChatSession) -> Answer:
     """The answer to a message while a guide is under way."""
     if state.category_id is None:  # we asked what to build
-        vocab = Vocabulary.load()
-        category_id = category_named(message, vocab)
-        if category_id is not None:
-            return start(category_id, vocab, context, message)
-        reading = read_answer(message, [], "")
-        if reading.kind == "cancel":
-            return Answer("All right, no configuration.", context=_with_guide(context, None))
-        if reading.kind == "question":
-            return _aside(message, session, answer_question, None)
-        return _ask_category(vocab, context, "Sorry, I didn't catch that.")
+        return _which_category(message, context, answer_question, session)
     guide = Guide.open(state)
     if guide is None:
         return Answer("That configuration can't be continued: the product family is no longer sold.",
@@ -233,6 +225,23 @@ def continue_guide(message: str, state: GuideState, context: dict, answer_questi
     except GuideRefusal as refusal:
         return _step_answer(guide, context, str(refusal), hint=True)
     return _step_answer(guide, context, lead)
+
+
+def _which_category(message: str, context: dict, answer_question: AnswerQuestion, session: ChatSession) -> Answer:
+    """The answer to "what would you like to build?": a category ("the skis") starts its guide; a question or
+    anything longer than a short answer ("show me bikes under 900") is answered as usual and the offer dropped."""
+    vocab = Vocabulary.load()
+    reading = read_answer(message, [], "")
+    if reading.kind == "cancel":
+        return Answer("All right, no configuration.", context=_with_guide(context, None))
+    category_id = category_named(message, vocab)
+    if category_id is not None and len(message.split()) <= MAX_CATEGORY_WORDS and not is_question(message):
+        return start(category_id, vocab, context, message)
+    if reading.kind == "unclear" and category_id is None:
+        return _ask_category(vocab, context, "Sorry, I didn't catch that.")
+    answer = answer_question(message, session)
+    answer.context = _with_guide(answer.context if answer.context is not None else context, None)
+    return answer
 
 
 def _descriptions(guide: Guide, option_ids: list[int]) -> str:
