@@ -53,7 +53,9 @@ def one_of(category: str) -> str:
 
 
 def _join(names: list[str], word: str = "and") -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {word} " + names[-1]
 
 
 def page_url(name: str, *args, query: str = "") -> str | None:
@@ -148,6 +150,8 @@ def _step_answer(guide: Guide, context: dict, lead: str = "", hint: bool = False
 
 def _ask_category(vocab: Vocabulary, context: dict, lead: str = "") -> Answer:
     names = _join([c.name.lower() for c in vocab.categories.values()], "or")
+    if not names:
+        return Answer("There is nothing to configure in the shop right now.", context=_with_guide(context, None))
     text = (lead + " " if lead else "") + f"Happy to help you build one. What would you like to build: {names}?"
     return Answer(text, context=_with_guide(context, GuideState(None)))
 
@@ -269,14 +273,13 @@ def _unclear(guide: Guide, step: Step, reading: Reading, message: str, context: 
                         hint=True)
 
 
-def _aside(message: str, session: ChatSession, answer_question: AnswerQuestion, guide: Guide | None) -> Answer:
-    """Another question in the middle of a guide: answered as usual, the guide kept where it was."""
+def _aside(message: str, session: ChatSession, answer_question: AnswerQuestion, guide: Guide) -> Answer:
+    """Another question in the middle of a guide: answered as usual, the guide kept where it was (whatever
+    context the answer sets) and where it stands said at the end."""
     answer = answer_question(message, session)
     context = answer.context if answer.context is not None else dict(session.context or {})
-    state = guide.state if guide is not None else GuideState(None)
-    answer.context = _with_guide(context, state)
-    if guide is not None:
-        answer.text = f"{answer.text}\n\n{where_it_stands(guide)}".rstrip()
+    answer.context = _with_guide(context, guide.state)
+    answer.text = f"{answer.text}\n\n{where_it_stands(guide)}".rstrip()
     return answer
 
 
