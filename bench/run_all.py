@@ -17,7 +17,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "relevance": ([], []),
     "index": (["--sizes", "1000,10000,50000"], ["--sizes", "1000"]),
     "freshness": ([], ["--quick"]),
-    "assistant": ([], []),
+    "assistant": ([], ["--set", "demo"]),
     "chaos": ([], ["--ops", "500", "--worker-kills", "1", "--redis-restarts", "0", "--chroma-stop-seconds", "0"]),
     "rebuild_load": ([], ["--products", "1000", "--before", "10", "--after", "10"]),
     "load": ([], ["--seconds", "5", "--products", "200"]),
