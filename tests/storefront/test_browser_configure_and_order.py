@@ -96,6 +96,11 @@ def test_add_to_cart_staff_price_change_then_order(page, shop, staff_client, dja
     order = Order.objects.get()
     assert order.total == 310 and order.email == "rider@example.com"
     expect(page.locator("[data-order-total]")).to_have_text("310.00 EUR")
+
+    # Signed in, the page's calls to the API carry the CSRF token: the configurator still prices every click.
+    page.goto("/shop/families/bicycles/configure/")
+    choose(page, shop, "Diamond")
+    expect(page.locator("[data-total]")).to_have_text("100.00 EUR")
     assert page.blocked == []
 
 

@@ -93,6 +93,13 @@ def test_configurator_page_lists_parts_in_step_order_and_starts_from_given_optio
     assert 'id="configurator-data"' in response.content.decode()
 
 
+def test_configurator_marks_out_of_stock_options(client, demo):
+    out = PartOption.objects.get(part__category__slug="skis", name="Sunset orange")
+    html = client.get(reverse("storefront:configurator", args=["skis"])).content.decode()
+    item = html.split(f'data-option="{out.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "disabled" in item and "Out of stock" in item
+
+
 def test_configurator_bad_options_is_a_400_naming_options(client, demo):
     response = client.get(reverse("storefront:configurator", args=["bicycles"]), {"options": "1,x"})
     assert response.status_code == 400 and "options" in response.context["errors"]
