@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from apps.ai_assistant.models import ChatSession
 from apps.catalog.models import PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct
 
@@ -77,6 +78,11 @@ def test_a_bike_built_through_the_models_tools(demo_catalog, chat, fake_openai, 
     explorer = PreConfiguredProduct.objects.get(name="Fat Tire Explorer")
     assert done["product_page"] == f"/shop/products/{explorer.pk}/"
     assert [card["id"] for card in data["products"]] == [explorer.pk]
+    # The guide is over: the session no longer holds it, and the model is told so.
+    assert "guide" not in ChatSession.objects.get(id=data["session_id"]).context
+    fake_openai.then(text("Anything else?"))
+    chat("thanks")
+    assert "No guided configuration is under way." in fake_openai.requests[-1]["messages"][0]["content"]
 
 
 def test_the_builtin_engine_continues_the_guide_when_the_model_fails(demo_catalog, chat, fake_openai):

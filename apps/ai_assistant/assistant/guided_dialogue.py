@@ -178,10 +178,7 @@ def start(category_id: int | None, vocab: Vocabulary, context: dict, message: st
 def _apply(reading: Reading, guide: Guide, step: Step) -> str:
     """Carry out a reading on the guide; the sentence that leads the next answer."""
     if reading.kind in {"cheapest", "priciest", "any"}:
-        if not step.orderable:
-            raise GuideRefusal(f"No {step.part.lower()} option can be ordered with your choices right now.")
-        pick = (max if reading.kind == "priciest" else min)(step.orderable, key=lambda o: (o.price, o.id))
-        guide.choose(pick.id)
+        pick = guide.choose_by_price(highest=reading.kind == "priciest")
         return f"{step.part}: {pick.name} ({_m(pick.price)})."
     if reading.kind == "choose":
         guide.choose(reading.option_id)

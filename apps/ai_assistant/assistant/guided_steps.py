@@ -185,6 +185,18 @@ class Guide:
             raise GuideRefusal(f"{left.name} isn't possible with your choices: {' '.join(left.reasons)}")
         raise GuideRefusal(f"That is not an option for {step.part}.")
 
+    def choose_by_price(self, highest: bool = False) -> StepOption:
+        """Choose the cheapest (or, with `highest`, the dearest) option of the current part that can be ordered,
+        at its price given the choices so far (the lower id on a tie); the option chosen."""
+        step = self.step()
+        if step is None:
+            raise GuideRefusal("Every part is chosen already.")
+        if not step.orderable:
+            raise GuideRefusal(f"No {step.part.lower()} option can be ordered with your choices right now.")
+        pick = (max if highest else min)(step.orderable, key=lambda o: (o.price, -o.id if highest else o.id))
+        self.choose(pick.id)
+        return pick
+
     def take_presets(self) -> list[str]:
         """Choose the options named in advance whose part has come; a sentence for each (why, when refused)."""
         notes = []

@@ -67,7 +67,6 @@ class GuideCursor:
 
     state: GuideState | None
     changed: bool = False
-    product_ids: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, context: dict | None) -> GuideCursor:
@@ -94,13 +93,15 @@ def _step_data(guide: Guide, step: Step) -> dict:
     }
 
 
-def _where(guide: Guide, cursor: GuideCursor) -> dict:
+def _where(guide: Guide) -> dict:
+    """The current step, or the finished configuration; what changed on the way (options named in advance
+    taken, a stored choice the catalog no longer allows) under "notes"."""
+    notes = [note for note in (guide.dropped, *guide.take_presets()) if note]
     step = guide.step()
     if step is not None:
-        return _step_data(guide, step)
+        return {**_step_data(guide, step), "notes": notes}
     done = guide.finish()
     cards = [f.card() for f in product_facts([done.product_id])] if done.product_id is not None else []
-    cursor.product_ids = tuple(card["id"] for card in cards)
     ids = ",".join(str(i) for i in done.option_ids)
     return {
         "status": "complete",
@@ -115,7 +116,9 @@ def _where(guide: Guide, cursor: GuideCursor) -> dict:
         "product_page": page_url("storefront:product", done.product_id) if cards else None,
         "quote_page": page_url("storefront:configurator", guide.catalog.category.slug, query=f"?options={ids}"),
         "options": done.option_ids,
+        "products": [card["id"] for card in cards],  # the engine's cards (taken out of what the model sees)
         "sources": done.sources,
+        "notes": notes,
     }
 
 
@@ -133,11 +136,11 @@ def start_configuration(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> d
         known = ", ".join(c.name for c in vocab.categories.values())
         raise ToolError(f"unknown category {name[:60]!r}; known: {known}")
     cursor.state, cursor.changed = GuideState(category_id), True
-    return _where(_open(cursor), cursor)
+    return _where(_open(cursor))
 
 
 def next_configuration_step(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> dict:
-    return _where(_open(cursor), cursor)
+    return _where(_open(cursor))
 
 
 def choose_option(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> dict:
@@ -145,7 +148,7 @@ def choose_option(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> dict:
     guide = _open(cursor)
     step = guide.step()
     if step is None:
-        return _where(guide, cursor)
+        return _where(guide)
     options = [(o.id, o.name) for o in step.options + step.left_out]
     reading = read_answer(said, options, step.part)
     if said.strip().isdecimal() and int(said) in dict(options):
@@ -156,10 +159,7 @@ def choose_option(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> dict:
             cursor.state, cursor.changed = None, True
             return {"status": "cancelled"}
         if reading.kind in {"cheapest", "priciest", "any"}:
-            if not step.orderable:
-                raise GuideRefusal(f"no {step.part} option can be ordered with the choices so far; go back")
-            pick = (max if reading.kind == "priciest" else min)(step.orderable, key=lambda o: (o.price, o.id))
-            guide.choose(pick.id)
+            guide.choose_by_price(highest=reading.kind == "priciest")
         elif reading.kind == "choose":
             guide.choose(reading.option_id)
         elif reading.kind == "skip":
@@ -174,7 +174,7 @@ def choose_option(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> dict:
     except GuideRefusal as refusal:
         refused = str(refusal)
     cursor.state, cursor.changed = guide.state, True
-    result = _where(guide, cursor)
+    result = _where(guide)
     return {"refused": refused, **result} if refused else result
 
 
@@ -188,9 +188,12 @@ RUNNERS = {
 def run_guided_tool(name: str, arguments: Any, cursor: GuideCursor, vocab: Vocabulary) -> dict:
     """Run one guided tool call; a bad call comes back as {"error": ...}, never raised."""
     try:
-        return RUNNERS[name](parse_arguments(arguments), cursor, vocab)
+        result = RUNNERS[name](parse_arguments(arguments), cursor, vocab)
     except (ToolError, ValueError, TypeError) as exc:
         return {"error": str(exc)[:300]}
+    if result.get("status") == "complete":
+        cursor.state, cursor.changed = None, True  # done: the session's next messages are not for the guide
+    return result
 
 
 def describe(cursor: GuideCursor, vocab: Vocabulary) -> str:

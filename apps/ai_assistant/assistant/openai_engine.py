@@ -142,7 +142,6 @@ class OpenAIEngine(AnswerEngine):
             for call in calls:
                 if call.function.name in GUIDED_TOOL_NAMES:
                     result = run_guided_tool(call.function.name, call.function.arguments, cursor, vocab)
-                    product_ids += list(cursor.product_ids)
                 else:
                     result = tool_runner.run_tool(call.function.name, call.function.arguments, vocab=vocab)
                 product_ids += [int(i) for i in result.pop("products", []) or []]
