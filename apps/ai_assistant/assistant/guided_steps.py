@@ -147,43 +147,42 @@ class Guide:
         index = len(self.state.choices)
         return self.parts[index] if index < len(self.parts) else None
 
+    def _judge(self, option) -> StepOption | LeftOut:
+        """The configurator's verdict on adding `option` to the choices so far: its price under their price
+        rules, or the incompatibility rules' messages that leave it out."""
+        verdict = evaluate_with_catalog(self.catalog, [*self.state.option_ids, option.pk], with_available=False)
+        reasons = [e.message for e in verdict.errors if e.code == "incompatible" and option.pk in e.options]
+        if reasons:
+            return LeftOut(option.pk, option.name, list(dict.fromkeys(reasons)))
+        price = next(line.price for line in verdict.breakdown if line.option_id == option.pk)
+        return StepOption(option.pk, option.name, price, option.in_stock)
+
     def step(self) -> Step | None:
         """The next part to answer with its options given the choices so far; None when every part is answered."""
         part = self._current_part()
         if part is None:
             return None
-        chosen = self.state.option_ids
-        options, left_out = [], []
-        for option in self.catalog.options_by_part[part.pk]:
-            if not option.is_active:
-                continue
-            # The configurator judges the selection with this option added: its incompatibility messages and
-            # the option's price under the price rules of the choices so far.
-            verdict = evaluate_with_catalog(self.catalog, [*chosen, option.pk], with_available=False)
-            reasons = [e.message for e in verdict.errors if e.code == "incompatible" and option.pk in e.options]
-            if reasons:
-                left_out.append(LeftOut(option.pk, option.name, list(dict.fromkeys(reasons))))
-                continue
-            price = next(line.price for line in verdict.breakdown if line.option_id == option.pk)
-            options.append(StepOption(option.pk, option.name, price, option.in_stock))
+        judged = [self._judge(option) for option in self.catalog.options_by_part[part.pk] if option.is_active]
+        options = [j for j in judged if isinstance(j, StepOption)]
+        left_out = [j for j in judged if isinstance(j, LeftOut)]
         return Step(len(self.state.choices) + 1, len(self.parts), part.pk, part.name, part.required, options, left_out)
 
     def choose(self, option_id: int) -> None:
-        """Answer the current part with `option_id`; GuideRefusal says why it cannot be taken."""
-        step = self.step()
-        if step is None:
+        """Answer the current part with `option_id`; GuideRefusal says why it cannot be taken. Only this option
+        is judged, so replaying a session's choices costs one evaluation per choice."""
+        part = self._current_part()
+        if part is None:
             raise GuideRefusal("Every part is chosen already.")
-        offered = {o.id: o for o in step.options}
-        if option_id in offered:
-            if not offered[option_id].in_stock:
-                raise GuideRefusal(f"{offered[option_id].name} is temporarily out of stock, so it can't be ordered "
-                                   "now; please choose another option.")
-            self.state.choices.append((step.part_id, option_id))
-            return
-        left = next((o for o in step.left_out if o.id == option_id), None)
-        if left is not None:
-            raise GuideRefusal(f"{left.name} isn't possible with your choices: {' '.join(left.reasons)}")
-        raise GuideRefusal(f"That is not an option for {step.part}.")
+        option = self.catalog.options.get(option_id)
+        if option is None or option.part_id != part.pk or not option.is_active:
+            raise GuideRefusal(f"That is not an option for {part.name}.")
+        judged = self._judge(option)
+        if isinstance(judged, LeftOut):
+            raise GuideRefusal(f"{judged.name} isn't possible with your choices: {' '.join(judged.reasons)}")
+        if not judged.in_stock:
+            raise GuideRefusal(f"{judged.name} is temporarily out of stock, so it can't be ordered now; please "
+                               "choose another option.")
+        self.state.choices.append((part.pk, option_id))
 
     def choose_by_price(self, highest: bool = False) -> StepOption:
         """Choose the cheapest (or, with `highest`, the dearest) option of the current part that can be ordered,
@@ -212,12 +211,12 @@ class Guide:
 
     def skip(self) -> None:
         """Leave the current part out; GuideRefusal when it is required."""
-        step = self.step()
-        if step is None:
+        part = self._current_part()
+        if part is None:
             raise GuideRefusal("Every part is chosen already.")
-        if step.required:
-            raise GuideRefusal(f"{step.part} is required, so it can't be skipped. Please choose one of the options.")
-        self.state.choices.append((step.part_id, None))
+        if part.required:
+            raise GuideRefusal(f"{part.name} is required, so it can't be skipped. Please choose one of the options.")
+        self.state.choices.append((part.pk, None))
 
     def back(self) -> bool:
         """Undo the last answer; False when there was none."""
