@@ -77,15 +77,20 @@ def test_ask_the_assistant_for_a_bike_under_a_price_and_open_a_card(page, shop):
     assert page.blocked == []
 
 
-def test_the_assistant_says_so_when_it_is_throttled(page, shop):
+@pytest.mark.parametrize(("status", "message"), [
+    (429, "The assistant is busy right now; try again in 12 seconds."),
+    (503, "The assistant is unavailable right now (503). Search and the configurator still work."),
+])
+def test_the_assistant_says_so_when_it_is_throttled_or_down(page, shop, status, message):
     page.route(re.compile(r".*/api/ai-assistant/chat$"), lambda route: route.fulfill(
-        status=429, headers={"Retry-After": "12", "Content-Type": "application/json"},
+        status=status, headers={"Retry-After": "12", "Content-Type": "application/json"},
         body='{"detail": "Request was throttled."}'))
     page.goto("/")
     page.get_by_role("button", name="Ask the assistant").click()
     page.get_by_label("Your question").fill("a bike")
     page.get_by_role("button", name="Send").click()
-    expect(page.locator("[data-status]")).to_have_text("The assistant is busy right now; try again in 12 seconds.")
+    expect(page.locator("[data-status]")).to_have_text(message)
+    expect(page.get_by_role("button", name="Send")).to_be_enabled()  # the customer can try again
 
 
 def test_assistant_panel_fits_a_390_px_screen(phone, shop):

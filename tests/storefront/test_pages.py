@@ -130,6 +130,18 @@ def test_cart_line_quantity_and_removal(client, demo):
     assert client.get(reverse("storefront:cart")).context["cart"].lines == []
 
 
+def test_a_line_that_became_unorderable_shows_the_reason_and_blocks_checkout(client, demo):
+    product = PreConfiguredProduct.objects.filter(category=demo).first()
+    client.post(reverse("storefront:cart-add"), {"product": product.pk})
+    option = product.options.order_by("part__step").first()
+    PartOption.objects.filter(pk=option.pk).update(in_stock=False)
+    response = client.get(reverse("storefront:cart"))
+    html = response.content.decode()
+    assert f"&quot;{option.name}&quot; is temporarily out of stock." in html
+    assert reverse("storefront:checkout") not in html and "cannot be ordered now" in html
+    assert response.context["cart"].total == 0
+
+
 def test_checkout_needs_sign_in_then_places_the_order(client, demo, django_user_model):
     product = PreConfiguredProduct.objects.filter(category=demo).first()
     client.post(reverse("storefront:cart-add"), {"product": product.pk})
