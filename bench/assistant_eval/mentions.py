@@ -74,16 +74,18 @@ def _variants(option: OptionFact, part: PartFact) -> list[tuple[str, str]]:
     variants = [("full", lower)]
     size = _SIZE.match(name)
     rest = name[size.end():] if size else name
+    # No "x, y" orders: inside a list of options a comma would split one option into two.
     if size:
-        variants.append(("reordered", f"{rest} ({size.group(0).strip()})"))
-        variants.append(("reordered", f"{rest}, {size.group(0).strip()}"))
-        variants.append(("partial", rest.lower() if not rest[:2].isupper() else rest))
+        rest_text = rest.lower() if not rest[:2].isupper() else rest
+        variants.append(("reordered", f"{rest_text} ({size.group(0).strip()})"))
+        variants.append(("reordered", f"{rest_text} of {size.group(0).strip()}"))
+        variants.append(("partial", rest_text))
     tokens = lower.split(" ")
     noun_tokens = noun.split(" ")
     if len(tokens) > len(noun_tokens) and tokens[-len(noun_tokens):] == noun_tokens:
         head = " ".join(tokens[: -len(noun_tokens)])
-        variants.append(("partial", head))
-        variants.append(("reordered", f"{noun} in {head}" if not size else f"{noun}, {head}"))
+        if len(head.split()) >= 2:  # "the manual" alone would not read as a steam wand
+            variants.append(("partial", head))
     if len(tokens) >= 3 and not size:
         variants.append(("partial", " ".join(tokens[1:])))
     for synonym in synonyms_of(option):
