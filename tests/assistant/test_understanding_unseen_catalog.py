@@ -53,16 +53,36 @@ KAYAKS = {
          "description": "A sea kayak for long trips."},
         {"name": "Rapid Otter", "options": ["Whitewater hull", "Coral", "Aluminium paddle", "Skeg fin"],
          "description": "A playful river kayak."},
+        {"name": "Otter Max 2", "options": ["Whitewater hull", "Slate", "Aluminium paddle", "Skeg fin"],
+         "description": "The grey river kayak."},
+    ],
+}
+
+LANTERNS = {
+    "name": "Lanterns",
+    "slug": "lanterns",
+    "description": "Lanterns for the tent and the porch.",
+    "parts": [
+        {"name": "Light source", "step": 1, "description": "What gives the light.", "options": [
+            {"name": "LED bulb", "price": "15.00", "in_stock": True,
+             "description": "Bright cool light for camping nights."},
+            {"name": "Wax candle", "price": "5.00", "in_stock": True, "description": "A warm flicker."},
+        ]},
+    ],
+    "incompatibilities": [],
+    "price_rules": [],
+    "products": [
+        {"name": "Camp Glow", "options": ["LED bulb"], "description": "A lantern for the campsite."},
     ],
 }
 
 
 @pytest.fixture
 def kayaks(db, settings, tmp_path):
-    """Only the kayak catalog, loaded from a JSON file written here."""
+    """Kayaks and lanterns only, loaded from a JSON file written here."""
     settings.AI_INDEX_AUTO_UPDATE = False
     path = tmp_path / "kayaks.json"
-    path.write_text(json.dumps({"categories": [KAYAKS]}))
+    path.write_text(json.dumps({"categories": [KAYAKS, LANTERNS]}))
     load_demo_catalog(path)
     settings.AI_INDEX_AUTO_UPDATE = True
 
@@ -99,7 +119,7 @@ def test_a_word_of_an_options_description_names_it_next_to_its_part(kayaks, chat
 def test_a_product_the_shop_does_not_sell_is_said_so_with_real_alternatives(kayaks, chat):
     data = chat("how much is the Zephyr 3000 kayak?")
     assert data["answer"].startswith("We don't sell the Zephyr 3000 kayak"), data["answer"]
-    assert {c["name"] for c in data["products"]} <= {"Nordkapp Voyager", "Rapid Otter"}
+    assert {c["name"] for c in data["products"]} <= {"Nordkapp Voyager", "Rapid Otter", "Otter Max 2"}
     assert data["products"]
 
 
@@ -134,3 +154,28 @@ def test_missing_parts_offer_only_what_works_with_the_other_choices(kayaks, chat
 def test_a_complete_configuration_is_priced_by_the_configurator(kayaks, chat):
     answer = chat("price of a touring hull, coral deck, carbon paddle and the foot steered rudder?")["answer"]
     assert "costs 515.00 EUR" in answer  # 300 + 25 + 100 (with the touring hull) + 90
+
+
+def test_two_swapped_letters_in_a_product_name(kayaks, chat):
+    answer = chat("is the Nrodkapp Voyager in stock?")["answer"]
+    assert answer.startswith("Yes. The Nordkapp Voyager costs 510.00 EUR"), answer
+
+
+def test_a_number_in_a_product_name_is_no_price_limit(kayaks, chat):
+    answer = chat("how much is the Otter Max 2?")["answer"]
+    assert "The Otter Max 2 costs 375.00 EUR" in answer, answer  # 280 + 20 + 40 + 35
+
+
+def test_a_word_only_one_parts_description_uses_names_that_part(kayaks, chat):
+    # "steering" is only in the Rudder part's description ("Steering at the stern.").
+    answer = chat("what steering choices are there for kayaks?")["answer"]
+    assert "Foot-steered rudder: 90.00 EUR" in answer and "Skeg fin: 35.00 EUR" in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("request_words", "family_product"),
+    [("I need something for long sea trips", "Nordkapp Voyager"), ("something for camping nights", "Camp Glow")],
+)
+def test_a_use_goes_to_the_family_whose_own_text_is_nearest(kayaks, chat, request_words, family_product):
+    data = chat(request_words)
+    assert family_product in [c["name"] for c in data["products"]], data["answer"]

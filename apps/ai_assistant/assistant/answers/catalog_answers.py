@@ -109,6 +109,9 @@ def answer_product_info(p: ParsedMessage, vocab: Vocabulary, context: dict) -> A
         if not fact.available and missing_stock:
             line += f" ({join_names(missing_stock)} out of stock)"
         line += f". Configuration: {config}." if config else "."
+        if (p.asks_stock or p.is_yes_no) and len(facts) == 1:
+            line = ("Yes. " if fact.available else "No. ") + line  # "is the … in stock?" is a yes/no question
         lines.append(line)
     return Answer("\n".join(lines), [f.card() for f in facts], [f"product:{f.id}" for f in facts],
-                  context={**context, "kind": "product", "category_id": facts[0].category_id})
+                  context={**context, "kind": "product", "category_id": facts[0].category_id,
+                           "product_ids": [f.id for f in facts]})

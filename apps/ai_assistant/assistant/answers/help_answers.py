@@ -7,6 +7,7 @@ from apps.ai_assistant.assistant.answers.phrasing import join_names, product_lin
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer
 from apps.ai_assistant.assistant.tools.products import ProductFacts, product_facts, query_products
 from apps.ai_assistant.assistant.tools.search import search_index
+from apps.ai_assistant.assistant.understanding.families import nearest_categories
 from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 
@@ -24,10 +25,16 @@ def _closest_products(query: str, category_id: int | None, limit: int) -> list[P
 
 
 def answer_use_case(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer | None:
-    """Products for a use the catalog's names do not spell ("something for commuting to the office"), ranked by
-    the index on the whole request; None when the index finds nothing."""
+    """Products for a use the catalog's names do not spell ("something for commuting to the office"): the family
+    whose text is nearest in meaning, its products ranked by the index on the whole request; None when
+    nothing is found."""
+    request = p.use_case_text or p.free_text
     category_id = p.category_id if p.category_explicit else None
-    facts = _closest_products(p.use_case_text or p.free_text, category_id, MAX_LISTED)
+    if category_id is None:
+        # The family whose own text is nearest in meaning to the request (understanding/families.py).
+        nearest = nearest_categories(vocab, request)
+        category_id = nearest[0][1] if nearest else None
+    facts = _closest_products(request, category_id, MAX_LISTED)
     if not facts:
         return None
     text = "\n".join(["For that, these come closest in the catalog:", *product_lines(facts)])
@@ -37,13 +44,18 @@ def answer_use_case(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answe
 
 
 def answer_not_sold(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
-    """"We don't sell the Zephyr 3000 e-bike.", then the closest real products with their prices."""
+    """"We don't sell the Zephyr 3000 e-bike.", then the closest real products with their prices; for a thing of
+    no family of the shop ("ice hockey sticks"), the families it does sell."""
+    if p.category_id is None and not p.product_ids:
+        help_text = answer_help(p, vocab, context).text
+        return Answer(f"We don't sell {p.unknown_name}. {help_text}", context=context)
     near = product_facts(p.product_ids)[:MAX_ALTERNATIVES]
     query = " ".join(x for x in (p.unknown_name, p.free_text) if x)
     others = [f for f in _closest_products(query, p.category_id, MAX_ALTERNATIVES + len(near))
               if f.id not in {n.id for n in near}]
     facts = (near + others)[:MAX_ALTERNATIVES]
-    text = f"We don't sell the {p.unknown_name}."
+    the = "" if p.unknown_name.lower().startswith("the ") else "the "
+    text = f"We don't sell {the}{p.unknown_name}."
     if facts:
         text += " The closest we have:\n" + "\n".join(product_lines(facts))
     new_context = {**context, "kind": "search", "category_id": p.category_id}

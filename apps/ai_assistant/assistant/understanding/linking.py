@@ -9,6 +9,8 @@ wheels). Each run of unexplained words, with the part names next to it, is linke
 2. the catalog's own text: next to a part's name, a word found in the description of exactly one of its
    options stands for that option ("glossy finish"); only there, so "for snow" stays a search and "take"
    ("the only frame that takes mountain wheels") stays a verb;
+   Alone, a word that only one part's description uses names that part ("casing" → Housing: "the casing
+   of the machine");
 3. meaning: when a part is named next to the run, the run is compared with that part's options by the
    embedding model; the nearest is taken only when it is clearly nearer than the next one.
 
@@ -17,14 +19,11 @@ Everything here is derived from the catalog's data; nothing is a list of custome
 
 from __future__ import annotations
 
-import logging
 import math
-import threading
 
+from apps.ai_assistant.assistant.understanding.meaning import cosine, vectors
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary, token_score
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
-
-logger = logging.getLogger(__name__)
 
 # The embedding fallback takes the nearest option only when it is this similar to the words and this much
 # nearer than the second (all-MiniLM-L6-v2: "mtb wheels" ~ Mountain wheels 0.79, Road wheels 0.74).
@@ -32,10 +31,6 @@ MIN_SIMILARITY = 0.5
 MIN_MARGIN = 0.04
 # A run of unexplained words longer than this is not a name (a sentence the catalog does not know).
 MAX_RUN = 4
-
-_vectors: dict[tuple[str, str, str], list[float]] = {}
-_vectors_lock = threading.Lock()
-
 
 def _name_tokens(vocab: Vocabulary) -> dict[int, set[str]]:
     """Each option's name words, computed once per vocabulary."""
@@ -78,26 +73,32 @@ def _best_score(word: str, tokens: set[str], prefixes: bool) -> float:
     return best
 
 
-def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
-    """Options (or products) whose name words explain the run best."""
+def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_ids: set[int]) -> list[Term]:
+    """Options (or products) of the named categories (any, when none is named) whose name words explain the
+    run best."""
     scored: list[tuple[float, int, Term]] = []
     # "sus" for "suspension" only beside another word of the name or a part: alone, a word's start is too weak.
     prefixes = bool(part_ids) or len(run) > 1
     for option_id, tokens in _name_tokens(vocab).items():
         opt = vocab.options[option_id]
-        if part_ids and opt.part_id not in part_ids:
+        if (part_ids and opt.part_id not in part_ids) or (category_ids and opt.category_id not in category_ids):
             continue
         scores = [_best_score(w, tokens, prefixes) for w in run]
-        if not any(scores):
+        # Every word of the run must be in the name: "15 bar vibe pump" is not the 15 bar rotary pump, and a
+        # word's start alone ("pro" of "profile") names nothing.
+        if not all(scores) or not any(_best_score(w, tokens, False) for w in run):
             continue
         extra = len(tokens) - sum(1 for s in scores if s)
         bonus = 1.0 if opt.part_id in part_ids else 0.0
         scored.append((sum(scores) + bonus, -extra, Term("option", option_id, tuple(sorted(tokens)))))
     if not part_ids:
         for product_id, tokens in _product_tokens(vocab).items():
+            if category_ids and vocab.products[product_id].category_id not in category_ids:
+                continue
             scores = [_best_score(w, tokens, prefixes) for w in run]
             # A product needs every word of the run, and more than one short word.
-            if all(scores) and (len(run) > 1 or len(run[0]) >= 5):
+            whole_word = any(_best_score(w, tokens, False) for w in run)
+            if all(scores) and whole_word and (len(run) > 1 or len(run[0]) >= 5):
                 extra = len(tokens) - len(run)
                 scored.append((sum(scores), -extra, Term("product", product_id, tuple(sorted(tokens)))))
     if not scored:
@@ -123,16 +124,14 @@ def _by_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> l
     return []
 
 
-def _vector(provider, text: str) -> list[float]:
-    key = (provider.name, provider.model, text)
-    vector = _vectors.get(key)
-    if vector is None:
-        vector = provider.embed_one(text)
-        with _vectors_lock:
-            if len(_vectors) > 50_000:
-                _vectors.clear()  # bounded: a catalog's labels are far fewer
-            _vectors[key] = vector
-    return vector
+def _part_by_description(vocab: Vocabulary, word: str, category_ids: set[int]) -> list[Term]:
+    """The one part (of the named categories, if any) whose own description uses `word` ("casing" in the
+    Housing part's "The casing of the machine")."""
+    refs = {
+        ref for kind, ref in _description_index(vocab).get(word, set())
+        if kind == "part" and ref in vocab.parts and (not category_ids or vocab.parts[ref].category_id in category_ids)
+    }
+    return [Term("part", next(iter(refs)), (word,))] if len(refs) == 1 else []
 
 
 def _by_meaning(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
@@ -140,33 +139,36 @@ def _by_meaning(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[T
     options = [o for part_id in sorted(part_ids) for o in vocab.part_options(part_id)]
     if len(options) < 2:
         return []
-    try:
-        from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
-
-        provider = get_embedding_provider()
-        if provider.name == "openai":
-            return []  # a network call per message is not the built-in engine's to make
-        labels = {}
-        for o in options:
-            part_words = tokens_of(vocab.parts[o.part_id].name)
-            labels[o.id] = " ".join(dict.fromkeys(tokens_of(o.name) + part_words))
-        part_words = tokens_of(vocab.parts[options[0].part_id].name)
-        query = _vector(provider, " ".join(run + part_words))
-        sims = sorted(
-            ((sum(a * b for a, b in zip(query, _vector(provider, labels[o.id]), strict=False)), o) for o in options),
-            key=lambda pair: -pair[0],
-        )
-    except Exception as exc:  # the model is a fallback: without it the words stay unexplained
-        logger.warning("assistant: embedding fallback unavailable (%s)", type(exc).__name__)
+    part_words = tokens_of(vocab.parts[options[0].part_id].name)
+    labels = [" ".join(dict.fromkeys(tokens_of(o.name) + tokens_of(vocab.parts[o.part_id].name))) for o in options]
+    found = vectors([" ".join(run + part_words), *labels])
+    if found is None:
         return []
+    query, *option_vectors = found
+    sims = sorted(((cosine(query, v), o) for v, o in zip(option_vectors, options, strict=True)), key=lambda p: -p[0])
     (best, opt), (second, _) = sims[0], sims[1]
     if math.isfinite(best) and best >= MIN_SIMILARITY and best - second >= MIN_MARGIN:
         return [Term("option", opt.id, tuple(tokens_of(opt.name)))]
     return []
 
 
+def _in_categories(vocab: Vocabulary, term: Term, category_ids: set[int]) -> bool:
+    if term.kind == "category":
+        return True
+    if term.kind == "part":
+        return vocab.parts[term.ref].category_id in category_ids
+    if term.kind == "option":
+        return vocab.options[term.ref].category_id in category_ids
+    return vocab.products[term.ref].category_id in category_ids
+
+
 def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention]) -> list[Mention]:
     """`mentions` plus mentions for the runs of words they leave unexplained (see the module's docstring)."""
+    named_categories = {t.ref for m in mentions for t in m.terms if t.kind == "category"}
+    if named_categories:
+        # A name of another family than the one asked about explains nothing here ("grip" of the skateboards'
+        # Grip tape, in a question about fishing rods).
+        mentions = [m for m in mentions if any(_in_categories(vocab, t, named_categories) for t in m.terms)]
     covering: dict[int, Mention] = {i: m for m in mentions for i in range(m.start, m.end)}
 
     def is_part(i: int) -> bool:
@@ -177,12 +179,15 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
     absorbed: set[int] = set()
     i = 0
     while i < len(words):
-        if i in covering or words[i] in STOP_WORDS or words[i].replace(".", "").isdigit():
+        if i in covering or words[i] in STOP_WORDS:
             i += 1
             continue
         end = i
         while end < len(words) and end not in covering and words[end] not in STOP_WORDS:
             end += 1
+        if all(w.replace(".", "").isdigit() for w in words[i:end]):
+            i = end  # numbers alone are no name ("size 2"); beside words they are ("149 mm")
+            continue
         start, stop = i, end
         # The part named right before or after the run ("the fat wheels", "wheels, fat ones").
         if start > 0 and is_part(start - 1):
@@ -200,13 +205,15 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
             if start < i:
                 tries.append((run[:1], i, i + 1))
         for words_tried, first, last in tries if len(run) <= MAX_RUN else []:
-            terms = _by_names(vocab, words_tried, part_ids)
+            terms = _by_names(vocab, words_tried, part_ids, named_categories)
             if not terms and part_ids:
                 terms = _by_descriptions(vocab, words_tried, part_ids) or _by_meaning(vocab, words_tried, part_ids)
+            if not terms and not part_ids and len(words_tried) == 1:
+                terms = _part_by_description(vocab, words_tried[0], named_categories)
             if terms:
                 span_start = start if first == i else first
                 span_stop = stop if last == end else last
-                new.append(Mention(span_start, span_stop, 0.5 * sum(len(w) for w in words_tried), terms))
+                new.append(Mention(span_start, span_stop, 0.5 * sum(len(w) for w in words_tried), terms, True))
                 absorbed.update(id(m) for m in part_mentions.values())
                 break
         i = end
@@ -214,3 +221,28 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
         return mentions
     kept = [m for m in mentions if id(m) not in absorbed]
     return sorted(kept + new, key=lambda m: m.start)
+
+
+def merge_same_part(vocab: Vocabulary, words: list[str], picked: list[tuple[Mention, int]]) -> list[int]:
+    """Option ids of `picked` (mention, option id), where options of one part that come from split mentions
+    ("high trucks, 149 mm") become the one option whose name covers all their words best.
+
+    Two whole names of one part ("red or blue rims") stay two options: the customer named both.
+    """
+    by_part: dict[int, list[tuple[Mention, int]]] = {}
+    for mention, option_id in picked:
+        by_part.setdefault(vocab.options[option_id].part_id, []).append((mention, option_id))
+    result: list[int] = []
+    for _mention, option_id in picked:
+        group = by_part[vocab.options[option_id].part_id]
+        if len({o for _, o in group}) > 1 and any(m.linked for m, _ in group):
+            group_words = [w for m, _ in group for w in words[m.start : m.end]]
+            tokens = _name_tokens(vocab)
+            best = max(
+                dict.fromkeys(o for _, o in group),
+                key=lambda o: (sum(_best_score(w, tokens[o], True) for w in group_words), -len(tokens[o])),
+            )
+            option_id = best
+        if option_id not in result:
+            result.append(option_id)
+    return result

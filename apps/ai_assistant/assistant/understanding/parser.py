@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from apps.ai_assistant.assistant.understanding.linking import link_unexplained
+from apps.ai_assistant.assistant.understanding.linking import link_unexplained, merge_same_part
 from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
 from apps.ai_assistant.assistant.understanding.sentences import question_text
-from apps.ai_assistant.assistant.understanding.unknown_names import find_unknown_name
+from apps.ai_assistant.assistant.understanding.unknown_names import find_unknown_name, find_unknown_thing
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
-from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, normalize, tokens_of
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, TOKEN_RE, normalize, tokens_of
 
 _OUT_OF_STOCK_RE = re.compile(
     r"\b(out of stock|sold out|unavailable|not available|not in stock|run out|ran out|backorder)"
@@ -48,6 +48,10 @@ _YES_NO_RE = re.compile(
     r"^\s*(is|are|do|does|did|has|have|will|would|can|could|any)\b|"
     r"\b(is|are|does|do|will|would|can|could) (that|this|it|they|these|those|one)\b"
 )
+# A use ("for a music festival") rather than a thing: answered by the nearest family, not "we don't sell".
+_PURPOSE_RE = re.compile(r"\bfor\b")
+# A pronoun standing for what the previous answer was about.
+_IT_RE = re.compile(r"\b(it|that one|this one|that|this|them|those|these)\b")
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|help|thanks|thank you)\b")
 
 
@@ -80,6 +84,7 @@ class ParsedMessage:
     # The request's own words for the index when it describes a use ("commuting to the office").
     use_case_text: str = ""
     n_parts: int = 0  # how many different parts the named options belong to
+    is_yes_no: bool = False  # "is it …?", "can I get …?", "does that work?"
     kind: str = "search"
 
 
@@ -90,7 +95,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     question = question_text(message, vocab)
     text = normalize(question)
     parsed = ParsedMessage(text=message)
-    parsed.min_price, parsed.max_price, parsed.sort, price_spans = parse_price_limits(text)
+    parsed.min_price, parsed.max_price, parsed.sort, price_spans = parse_price_limits(_without_products(text, vocab))
     # Numbers inside price phrases must not be read as option names ("under 8" is not "8-speed").
     name_text = text
     for start, end in sorted(price_spans, reverse=True):
@@ -126,6 +131,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     words = tokens_of(name_text)
     used = set()
     by_start = {m.start: m for m in mentions}
+    picked: list[tuple[Mention, int]] = []
     for mention in mentions:
         terms = mention.terms
         if parsed.category_id is not None:
@@ -134,18 +140,28 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             if not terms:
                 continue
         term = _pick(vocab, terms, mention, by_start)
-        used.update(range(mention.start, mention.end))
-        if term.kind == "option" and term.ref not in parsed.option_ids:
-            parsed.option_ids.append(term.ref)
+        if not (mention.linked and term.kind == "part"):
+            # A part known by a word of its description ("powder") keeps that word for the search too.
+            used.update(range(mention.start, mention.end))
+        if term.kind == "option":
+            picked.append((mention, term.ref))
         elif term.kind == "part" and term.ref not in parsed.part_ids:
             parsed.part_ids.append(term.ref)
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
+    parsed.option_ids = merge_same_part(vocab, words, picked)
     parsed.free_text = " ".join(
         w for i, w in enumerate(words) if i not in used and w not in STOP_WORDS and not w.replace(".", "").isdigit()
     )
 
+    if not parsed.unknown_name and not mentions and parsed.free_text and not _PURPOSE_RE.search(text):
+        # A thing, not a use ("ice hockey sticks", not "for a music festival"), in words the catalog never uses.
+        parsed.unknown_name = find_unknown_thing(name_text, vocab)
     parsed.n_parts = len({vocab.options[i].part_id for i in parsed.option_ids})
+    parsed.is_yes_no = bool(_YES_NO_RE.search(text))
+    if not mentions and context.get("kind") == "product" and context.get("product_ids") and _IT_RE.search(text):
+        # "is it in stock?", "can I get it now?" after a product's answer: that product.
+        parsed.product_ids = [int(i) for i in context["product_ids"]]
     parsed.asks_out_of_stock = bool(_OUT_OF_STOCK_RE.search(text))
     parsed.asks_stock = parsed.asks_out_of_stock or bool(_STOCK_RE.search(text))
     parsed.asks_price = bool(_PRICE_Q_RE.search(text))
@@ -155,6 +171,19 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
     parsed.kind = _classify(parsed, text, context)
     return parsed
+
+
+def _without_products(text: str, vocab: Vocabulary) -> str:
+    """`text` with product names blanked, so "the Lolis Max 2" is no price limit ("max 2")."""
+    products = vocab.match(text, kinds={"product"})
+    if not products:
+        return text
+    spans = [m.span() for m in TOKEN_RE.finditer(text)]
+    chars = list(text)
+    for mention in products:
+        start, end = spans[mention.start][0], spans[mention.end - 1][1]
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _parts(p: ParsedMessage) -> int:

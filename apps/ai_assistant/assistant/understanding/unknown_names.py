@@ -7,6 +7,8 @@ descriptions never use it and it is written like a name:
 - right after a real product's name, a capitalised word, a number or a word of other products' names ("the
   Velocity Road Pro"): a near-miss name is not the product.
 The name reported is the customer's own span of words around it ("Zephyr 3000 e-bike", "Velocity Road Pro").
+A request that names nothing of the catalog and asks for a thing rather than a use ("do you have ice hockey
+sticks?", not "something for a music festival") is about something the shop does not sell either.
 """
 
 from __future__ import annotations
@@ -106,3 +108,19 @@ def _span(sentence: str, raw: list, kinds: list[str], k: int, vocab: Vocabulary)
     if end < len(raw) - 1 and kinds[end + 1] != "stop" and vocab.match(raw[end + 1].group(), kinds={"category"}):
         end += 1
     return sentence[raw[start].start() : raw[end].end()]
+
+
+def find_unknown_thing(text: str, vocab: Vocabulary) -> str:
+    """The last run of words the catalog never uses in a request that names nothing of it ("do you have ice
+    hockey sticks?" -> "ice hockey sticks"), or ""."""
+    known = catalog_words(vocab)
+    runs: list[list[str]] = [[]]
+    for match in _RAW_WORD.finditer(text):
+        toks = tokens_of(match.group())
+        if toks and all(t not in known and t not in STOP_WORDS and not t.isdigit() for t in toks):
+            runs[-1].append(match.group())
+        elif runs[-1]:
+            runs.append([])
+    found = [run for run in runs if run]
+    name = " ".join(found[-1]) if found else ""
+    return name if sum(c.isalpha() for c in name) >= 4 else ""  # "what's new?" names no thing

@@ -72,6 +72,12 @@ def token_score(word: str, alias: str) -> float:
     if word[0] != alias[0]:
         # Misspellings keep the first letter; without this rule "instructions" read as "construction".
         return 0.0
+    if len(word) == len(alias):
+        diff = [i for i in range(len(word)) if word[i] != alias[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1:
+            a, b = diff
+            if word[a] == alias[b] and word[b] == alias[a]:
+                return 0.8  # two letters swapped: "lgihts", "claer", "Meuks"
     matcher = SequenceMatcher(None, word, alias)
     # quick_ratio is an upper bound of ratio: most pairs are ruled out without the full comparison.
     return 0.8 if matcher.quick_ratio() >= 0.82 and matcher.ratio() >= 0.82 else 0.0
@@ -125,6 +131,7 @@ class Mention:
     end: int
     score: float
     terms: list[Term]
+    linked: bool = False  # found by linking.py (part of a name, other words), not by a whole name
 
 
 class Vocabulary:

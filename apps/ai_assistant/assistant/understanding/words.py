@@ -25,7 +25,7 @@ _STOP_TEXT = (
     """a an the and or but if of to in on at for from by with without about as is are was were be been
     do does did have has had i me my we our you your it its this that these those there here what which who
     whom whose when where why how can could would should will shall may might must please show find give
-    tell list any some all one ones much many more most less least very just also only get got want need
+    tell list any some all one ones much many more most less least very just also only get got want need buy
     looking look like something anything thing things see let know offer sell price prices cost costs
     eur euro euros usd dollar dollars under below above over between than max maximum min minimum up
     cheap cheapest cheaper expensive budget total stock available availability options option choices
@@ -34,7 +34,7 @@ _STOP_TEXT = (
     right today moment there their them they us would like d ll re ve m t isn don doesn whats"""
 )
 
-_TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
 def normalize(text: str) -> str:
@@ -57,7 +57,7 @@ def stem(token: str) -> str:
 
 
 def tokens_of(text: str) -> list[str]:
-    return [stem(t) for t in _TOKEN_RE.findall(normalize(text))]
+    return [stem(t) for t in TOKEN_RE.findall(normalize(text))]
 
 
 STOP_WORDS = {stem(word) for word in _STOP_TEXT.split()}
