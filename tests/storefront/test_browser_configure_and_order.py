@@ -16,6 +16,9 @@ from tests.storefront.conftest import no_horizontal_scroll, screenshot
 pytestmark = pytest.mark.integration
 
 BIKE_303 = ("Full-suspension", "Shiny", "Road wheels", "Blue", "Single-speed chain")
+# Form fields a screen reader could not name: no <label> and no aria-label.
+UNLABELLED_FIELDS = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(field => !field.labels.length && !field.getAttribute('aria-label')).map(field => field.outerHTML)"""
 
 
 def option(shop, name: str) -> PartOption:
@@ -119,8 +122,9 @@ def test_configurator_and_cart_work_at_390_px_with_the_keyboard(phone, shop):
         phone.keyboard.press("ArrowDown")  # the next frame type
     expect(phone.locator(f"#option-{option(shop, 'Diamond').pk}")).to_be_checked()
     assert no_horizontal_scroll(phone)
-    for path in ("/", "/shop/families/bicycles/", "/shop/cart/", "/shop/search/?q=bike"):
+    for path in ("/", "/shop/families/bicycles/", "/shop/cart/", "/shop/search/?q=bike", "/shop/sign-in/"):
         phone.goto(path)
         phone.wait_for_load_state("networkidle")
         assert no_horizontal_scroll(phone), path
+        assert phone.evaluate(UNLABELLED_FIELDS) == [], path
     assert phone.blocked == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from apps.catalog.models import Category, PartOption
@@ -184,6 +185,18 @@ def test_sign_up_creates_a_customer_and_signs_in(client, demo):
     assert client.get("/").context["user"].get_username() == "dee"
     weak = client.post(reverse("storefront:sign-up"), {"username": "eve", "password1": "1", "password2": "1"})
     assert weak.status_code == 400 and "password2" in weak.context["form"].errors
+
+
+def test_sign_up_is_held_to_the_login_rate(client, demo, settings):
+    settings.AUTH_THROTTLE = "10/min"
+    key = "throttle_auth_127.0.0.1"  # AuthRateThrottle's key for the test client's address
+    cache.delete(key)
+    try:
+        codes = [client.post(reverse("storefront:sign-up"), {"username": f"u{n}", "password1": "1",
+                                                             "password2": "1"}).status_code for n in range(12)]
+    finally:
+        cache.delete(key)
+    assert codes[:10] == [400] * 10 and codes[10:] == [429, 429]
 
 
 def test_freshness_badge_only_for_staff(client, demo, django_user_model):

@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ecommerce_backend.login_guard import guarded_login
+from ecommerce_backend.login_guard import guarded_login, too_many_attempts
+from ecommerce_backend.throttling import AuthRateThrottle
 
 
 class SignInView(LoginView):
@@ -33,7 +34,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
-    """A customer account: Django's user creation form with the password validators of the settings."""
+    """A customer account: Django's user creation form with the password validators of the settings. Creating
+    accounts is held to the login rate per client address (AUTH_THROTTLE)."""
+    if request.method == "POST":
+        throttle = AuthRateThrottle()
+        if not throttle.allow_request(request, None):
+            return too_many_attempts(max(1, int(throttle.wait() or 1)))
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
