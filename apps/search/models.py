@@ -105,7 +105,11 @@ class VocabularyWord(models.Model):
 
 
 class SuggestEntry(models.Model):
-    """A name that suggestions offer: an active product, category or option."""
+    """A name that suggestions offer (an active product, category or option), keyed by where a word starts.
+
+    "Snow Cruiser" has two rows: norm "snow cruiser" (position 0) and norm "cruiser" (position 1), so "cru"
+    finds it by an index range scan, never by scanning every name for an inner match.
+    """
 
     PRODUCT, CATEGORY, OPTION = "product", "category", "option"
     KINDS = [(PRODUCT, "product"), (CATEGORY, "category"), (OPTION, "option")]
@@ -113,13 +117,18 @@ class SuggestEntry(models.Model):
     kind = models.CharField(max_length=10, choices=KINDS)
     object_id = models.BigIntegerField()
     text = models.CharField(max_length=200)
-    norm = models.CharField(max_length=200, help_text="The text normalised: what a prefix is compared with.")
+    norm = models.CharField(max_length=200, help_text="The normalised name from its `position`-th word on.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="0: the whole name; n: from its n-th word.")
 
     class Meta:
-        ordering = ["norm", "kind", "object_id"]
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="suggest_entry_one_per_row")]
+        ordering = ["kind", "norm", "object_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "position"], name="suggest_entry_one_per_word")
+        ]
         # varchar_pattern_ops lets PostgreSQL answer `LIKE 'prefix%'` from the index; other databases ignore it.
-        indexes = [models.Index(fields=["norm"], name="suggest_norm_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["kind", "norm"], name="suggest_kind_prefix", opclasses=["varchar_pattern_ops"] * 2)
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.text}"

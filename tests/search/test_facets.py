@@ -127,3 +127,14 @@ def test_facets_are_empty_before_the_first_build(demo, vector_index, api_client)
     body = api_client.get(URL, {"q": "bike"}).json()
     assert body["total"] == 0 and body["results"] == []
     assert body["facets"] == {"category": [], "options": [], "price": [], "in_stock": {"true": 0, "false": 0}}
+
+
+def test_facets_of_products_before_any_index_count_catalog_rows_only(demo):
+    from apps.search.selectors.facets import search_facets
+
+    ids = list(PreConfiguredProduct.objects.filter(category__slug="skis").values_list("pk", flat=True))
+    facets = search_facets(ids)
+    assert facets["category"] == [
+        {"id": ids and PreConfiguredProduct.objects.get(pk=ids[0]).category_id, "name": "Skis", "count": len(ids)}
+    ]
+    assert facets["price"] == [] and facets["in_stock"] == {"true": 0, "false": 0}  # no indexed prices yet

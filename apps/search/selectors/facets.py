@@ -73,12 +73,11 @@ def option_counts(ids: list[int]) -> list[dict[str, Any]]:
 
 
 def _ledger(ids: list[int]):
+    """The active collection's ledger rows of these products, with their indexed price as a number."""
     pointer = search_pointer()
-    if pointer is None:
-        return IndexedDocument.objects.none()
-    doc_ids = [f"product:{pk}" for pk in ids]
+    rows = IndexedDocument.objects.filter(collection=pointer[0]) if pointer else IndexedDocument.objects.none()
     price = Cast(KeyTextTransform("price", "metadata"), FloatField())
-    return IndexedDocument.objects.filter(collection=pointer[0], doc_id__in=doc_ids).annotate(price_value=price)
+    return rows.filter(doc_id__in=[f"product:{pk}" for pk in ids]).annotate(price_value=price)
 
 
 def price_and_stock_counts(ids: list[int]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Suggestions as you type: names of active products, categories and options (SuggestEntry) for a prefix.
 
 1. by prefix: names that start with the typed text, then names with a word that starts with it; categories
-   before products before options, shorter names first (one query);
+   before products before options, shorter names first (one index range query per kind over the word keys
+   of SuggestEntry, each reading at most twice the limit);
 2. when fewer than `limit` were found, by misspelling: the typed text with its unknown words corrected
    (selectors/spelling.py), looked up by prefix again; on PostgreSQL also names whose words are
    trigram-similar to the typed text (pg_trgm word similarity, one query over the GIN index).
@@ -13,38 +14,44 @@ from __future__ import annotations
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Length
+from django.db.models import F, Q
 
 from apps.ai_assistant.retrieval.text import normalize
 from apps.search.models import SuggestEntry
 from apps.search.selectors.spelling import correct_query
 
 MAX_LIMIT = 10
-KIND_ORDER = Case(
-    When(kind=SuggestEntry.CATEGORY, then=Value(0)),
-    When(kind=SuggestEntry.PRODUCT, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
+KIND_ORDER = (SuggestEntry.CATEGORY, SuggestEntry.PRODUCT, SuggestEntry.OPTION)
+
+
+def _prefix_filter(norm: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(norm__startswith=norm)  # LIKE 'x%' over the varchar_pattern_ops index
+    # SQLite's LIKE ignores the index; a range does not (binary collation: the prefix's successor bounds it).
+    return Q(norm__gte=norm, norm__lt=norm[:-1] + chr(ord(norm[-1]) + 1))
 
 
 def _by_prefix(norm: str, count: int) -> list[tuple[str, str, int]]:
-    starts = Case(When(norm__startswith=norm, then=Value(0)), default=Value(1), output_field=IntegerField())
-    rows = (
-        SuggestEntry.objects.filter(Q(norm__startswith=norm) | Q(norm__contains=f" {norm}"))
-        .annotate(starts=starts, kind_order=KIND_ORDER, size=Length("norm"))
-        .order_by("starts", "kind_order", "size", "norm", "object_id")
-        .values_list("text", "kind", "object_id")[:count]
-    )
-    return list(rows)
+    """Names with a word key starting with `norm`: whole names first, then categories, products, options,
+    then shorter names. Each kind reads at most `count` keys in index order (bounded work for "b"). Three
+    queries: SQLite refuses LIMIT inside a UNION."""
+    rows = []
+    for order, kind in enumerate(KIND_ORDER):
+        keys = (
+            SuggestEntry.objects.filter(_prefix_filter(norm), kind=kind)
+            .order_by("norm")
+            .values_list("text", "object_id", "position")[:count]
+        )
+        rows += [((position > 0, order, len(text), text.lower(), pk), (text, kind, pk)) for text, pk, position in keys]
+    rows.sort()
+    return [row for _key, row in rows]
 
 
 def _by_similarity(norm: str, count: int) -> list[tuple[str, str, int]]:
     rows = (
         SuggestEntry.objects.filter(TrigramWordSimilar(F("norm"), norm))  # norm %> typed text
-        .annotate(similarity=TrigramWordSimilarity(norm, "norm"), kind_order=KIND_ORDER)
-        .order_by("-similarity", "kind_order", "norm", "object_id")
+        .annotate(similarity=TrigramWordSimilarity(norm, "norm"))
+        .order_by("-similarity", "position", "norm", "object_id")
         .values_list("text", "kind", "object_id")[:count]
     )
     return list(rows)

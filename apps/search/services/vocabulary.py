@@ -65,9 +65,16 @@ def _rows(model: type[models.Model], pks: Iterable[int] | None) -> Iterator[tupl
         yield from queryset.filter(pk__in=pks[start : start + CHUNK]).values_list("pk", "name", "description")
 
 
-def _entry(kind: str, pk: int, name: str) -> SuggestEntry | None:
-    norm = normalize(name)[:200]
-    return SuggestEntry(kind=kind, object_id=pk, text=name[:200], norm=norm) if norm else None
+MAX_KEYS = 8  # word starts keyed per name: the first eight words of a long name
+
+
+def _entries(kind: str, pk: int, name: str) -> list[SuggestEntry]:
+    """One entry per word start of the normalised name (see SuggestEntry)."""
+    tokens = normalize(name).split()
+    return [
+        SuggestEntry(kind=kind, object_id=pk, text=name[:200], norm=" ".join(tokens[i:])[:200], position=i)
+        for i in range(min(len(tokens), MAX_KEYS))
+    ]
 
 
 def refresh_rows(model: type[models.Model], pks: Iterable[int]) -> None:
@@ -80,8 +87,8 @@ def refresh_rows(model: type[models.Model], pks: Iterable[int]) -> None:
     entries: list[SuggestEntry] = []
     for pk, name, description in _rows(model, pks):
         found.update(set(vocabulary_words(f"{name} {description}")))
-        if kind and (entry := _entry(kind, pk, name)):
-            entries.append(entry)
+        if kind:
+            entries.extend(_entries(kind, pk, name))
     with transaction.atomic():
         if kind:
             for start in range(0, len(pks), CHUNK):
@@ -108,8 +115,8 @@ def refresh_all() -> dict[str, int]:
     for model, kind in SOURCES.items():
         for pk, name, description in _rows(model, None):
             found.update(set(vocabulary_words(f"{name} {description}")))
-            if kind and (entry := _entry(kind, pk, name)):
-                entries.append(entry)
+            if kind:
+                entries.extend(_entries(kind, pk, name))
     with transaction.atomic():
         SuggestEntry.objects.all().delete()
         SuggestEntry.objects.bulk_create(entries, batch_size=CHUNK)
@@ -117,5 +124,6 @@ def refresh_all() -> dict[str, int]:
         VocabularyWord.objects.bulk_create(
             [VocabularyWord(word=w, length=len(w), frequency=n) for w, n in found.items()], batch_size=CHUNK
         )
-    logger.info("search vocabulary: %d words, %d suggestion entries", len(found), len(entries))
-    return {"words": len(found), "entries": len(entries)}
+    names = len({(entry.kind, entry.object_id) for entry in entries})
+    logger.info("search vocabulary: %d words, %d names (%d word keys)", len(found), names, len(entries))
+    return {"words": len(found), "entries": names}
