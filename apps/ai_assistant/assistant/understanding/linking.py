@@ -124,14 +124,19 @@ def _by_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> l
     return []
 
 
-def _part_by_description(vocab: Vocabulary, word: str, category_ids: set[int]) -> list[Term]:
-    """The one part (of the named categories, if any) whose own description uses `word` ("casing" in the
-    Housing part's "The casing of the machine")."""
-    refs = {
-        ref for kind, ref in _description_index(vocab).get(word, set())
-        if kind == "part" and ref in vocab.parts and (not category_ids or vocab.parts[ref].category_id in category_ids)
-    }
-    return [Term("part", next(iter(refs)), (word,))] if len(refs) == 1 else []
+def _part_by_description(vocab: Vocabulary, run: list[str], category_ids: set[int]) -> list[Term]:
+    """The one part (of the named categories, if any) whose own description uses every word of `run`
+    ("casing" in the Housing part's "The casing of the machine", "anti theft" in the Lock part's)."""
+    index = _description_index(vocab)
+    refs: set[int] | None = None
+    for word in run:
+        found = {
+            ref for kind, ref in index.get(word, set())
+            if kind == "part" and ref in vocab.parts
+            and (not category_ids or vocab.parts[ref].category_id in category_ids)
+        }
+        refs = found if refs is None else refs & found
+    return [Term("part", next(iter(refs)), tuple(run))] if refs and len(refs) == 1 else []
 
 
 def _by_meaning(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
@@ -194,6 +199,8 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
             start = covering[start - 1].start
         if stop < len(words) and is_part(stop):
             stop = covering[stop].end
+        elif stop + 1 < len(words) and words[stop] in STOP_WORDS and is_part(stop + 1):
+            stop = covering[stop + 1].end  # "step-in bindings": a short word between the run and its part
         run = words[i:end]
         part_mentions = {covering[j].start: covering[j] for j in range(start, stop) if j in covering}
         part_ids = {t.ref for m in part_mentions.values() for t in m.terms}
@@ -208,8 +215,8 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
             terms = _by_names(vocab, words_tried, part_ids, named_categories)
             if not terms and part_ids:
                 terms = _by_descriptions(vocab, words_tried, part_ids) or _by_meaning(vocab, words_tried, part_ids)
-            if not terms and not part_ids and len(words_tried) == 1:
-                terms = _part_by_description(vocab, words_tried[0], named_categories)
+            if not terms and not part_ids:
+                terms = _part_by_description(vocab, words_tried, named_categories)
             if terms:
                 span_start = start if first == i else first
                 span_stop = stop if last == end else last
@@ -238,11 +245,18 @@ def merge_same_part(vocab: Vocabulary, words: list[str], picked: list[tuple[Ment
         if len({o for _, o in group}) > 1 and any(m.linked for m, _ in group):
             group_words = [w for m, _ in group for w in words[m.start : m.end]]
             tokens = _name_tokens(vocab)
-            best = max(
-                dict.fromkeys(o for _, o in group),
-                key=lambda o: (sum(_best_score(w, tokens[o], True) for w in group_words), -len(tokens[o])),
-            )
-            option_id = best
+            candidates = list(dict.fromkeys(o for _, o in group))
+            # Numbers decide ("regular board (154 cm)"): a name without the customer's number is not meant.
+            numbers = {w for w in group_words if w.replace(".", "").isdigit()}
+            with_numbers = [o for o in candidates if numbers <= tokens[o]]
+            candidates = with_numbers or candidates
+            scores = {o: sum(_best_score(w, tokens[o], True) for w in group_words) for o in candidates}
+            best = max(scores.values())
+            tied = [o for o in candidates if scores[o] == best]
+            if len(tied) > 1:
+                result.extend(o for o in tied if o not in result)  # still two: the answer asks which
+                continue
+            option_id = tied[0]
         if option_id not in result:
             result.append(option_id)
     return result

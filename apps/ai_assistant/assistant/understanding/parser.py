@@ -40,7 +40,7 @@ _OPTIONS_Q_RE = re.compile(
     r"do you have|available)\b"
 )
 _FOLLOW_UP_RE = re.compile(
-    r"^(and|also|what about|how about|but|only|now|plus|with|without|same|then|instead|in that case|"
+    r"^(and|also|what about|how about|but|only|now|plus|with|without|same|then|instead|in that case|add|swap|"
     r"what if|ok|okay)\b|\b(those|these|them|that one|instead|same one|the same)\b"
 )
 # A yes/no question ("are red rims in stock?") rather than a request for products ("longboards in stock").

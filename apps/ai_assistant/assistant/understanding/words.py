@@ -31,7 +31,8 @@ _STOP_TEXT = (
     cheap cheapest cheaper expensive budget total stock available availability options option choices
     choice choose combine compatible possible allowed work works go goes together not no yes instead same
     hi hello hey thanks thank ok okay sure else other another now then still again s k out left sold currently
-    right today moment there their them they us would like d ll re ve m t isn don doesn whats"""
+    right today moment there their them they us would like d ll re ve m t isn don doesn whats
+    add swap change replace"""
 )
 
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
