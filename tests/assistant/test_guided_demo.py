@@ -66,6 +66,9 @@ def test_a_bike_built_in_free_words_ends_with_the_configurators_total(demo_catal
     assert f"/shop/products/{explorer.pk}/" in done["answer"]
     assert [card["id"] for card in done["products"]] == [explorer.pk]
     assert "Shall I add 1 × Fat Tire Explorer" in done["answer"]
+    # "yes" puts it in this browser's cart at the configurator's price.
+    added = chat("yes")["answer"]
+    assert f"Added 1 × Fat Tire Explorer to your cart. Your cart now comes to {quote['price']} EUR" in added
 
 
 def test_every_price_in_a_step_is_an_effective_price(demo_catalog, chat):
