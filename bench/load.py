@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import threading
@@ -40,7 +41,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import markdown_table as table  # noqa: E402
 from bench.stack import KeepAliveClient, Stack, gunicorn, wait_http  # noqa: E402
-from bench.storefront_pages import page_request, storefront_pages  # noqa: E402
+from bench.storefront_pages import group_cpu_seconds, page_request, storefront_pages  # noqa: E402
 from ecommerce_backend.devservers import free_port  # noqa: E402
 
 STOREFRONT_P95_MS = 100  # the storefront's pages, server time on the demo catalog (issue 13)
@@ -305,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         page_seconds = max(3.0, args.seconds / 4)
         for name, paths in pages.items():
             log(f"{name}: 1 client for {page_seconds:g} s")
+            cpu_before = group_cpu_seconds(web.pid)  # gunicorn runs in a process group of its own
             results[name] = run_endpoint(port, 1, page_seconds, page_request(paths))
+            cpu = group_cpu_seconds(web.pid) - cpu_before
+            results[name]["server_cpu_ms"] = round(cpu * 1000 / max(1, results[name]["requests"]), 1)
             concurrency[name] = 1
         storefront_ok = all(results[name]["p95_ms"] <= STOREFRONT_P95_MS for name in pages)
         if everything:
@@ -335,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
                     rows))
         print(f"\nOrders stored: {checked}; whose unit prices or total differ from the configurator's: {wrong}.")
         print(f"\nStorefront pages (one client: server time): p95 <= {STOREFRONT_P95_MS} ms for every kind: "
-              f"{'yes' if storefront_ok else 'NO'}.")
+              f"{'yes' if storefront_ok else 'NO'}. CPU time of the web server per page (ms): "
+              + ", ".join(f"{name} {results[name]['server_cpu_ms']}" for name in pages)
+              + f". Load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
         print(f"\n**{'PASS' if passed else 'FAIL'}**: no errors, storefront pages within {STOREFRONT_P95_MS} ms p95, "
               "every order priced as the configurator prices it.")
         if args.json:

@@ -13,13 +13,26 @@ from django.shortcuts import get_object_or_404, render
 
 from apps.catalog.models import Category
 from apps.catalog.selectors.configurator import CURRENCY, category_configurator
-from apps.catalog.services.configurator import quote
+from apps.catalog.services.configurator import Quote, quote
 from apps.preconfigured_products.models import PreConfiguredProduct
 from apps.preconfigured_products.selectors import product_quotes, products_by_computed_values
 from apps.storefront.forms import FAMILY_SORTS, ConfiguratorQueryForm, FamilyQueryForm
 from apps.storefront.views.invalid import invalid_input
 
 PAGE_SIZE = 12
+
+
+def _card(item: PreConfiguredProduct, product_quote: Quote) -> dict:
+    """What a product card shows, flattened once here: the card is rendered a dozen times a page."""
+    return {
+        "pk": item.pk,
+        "name": item.name,
+        "price": product_quote.price,
+        "currency": product_quote.currency,
+        "valid": product_quote.valid,
+        "reason": product_quote.errors[0].message if product_quote.errors else "",
+        "summary": ", ".join(line.option for line in product_quote.breakdown),
+    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -47,7 +60,7 @@ def family(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(ids, PAGE_SIZE).get_page(form.cleaned_data["page"] or 1)
     shown = PreConfiguredProduct.objects.in_bulk(list(page.object_list))
     quotes = product_quotes(shown.values())
-    cards = [{"product": shown[pk], "quote": quotes[pk]} for pk in page.object_list]
+    cards = [_card(shown[pk], quotes[pk]) for pk in page.object_list]
     return render(
         request,
         "storefront/family.html",
