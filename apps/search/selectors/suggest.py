@@ -1,8 +1,8 @@
 """Suggestions as you type: names of active products, categories and options (SuggestEntry) for a prefix.
 
 1. by prefix: names that start with the typed text, then names with a word that starts with it; categories
-   before products before options, shorter names first (one index range query per kind over the word keys
-   of SuggestEntry, each reading at most twice the limit);
+   before products before options, shorter names first (an index range read per kind over the word keys of
+   SuggestEntry, each at most twice the limit; one UNION ALL query on PostgreSQL);
 2. when fewer than `limit` were found, by misspelling: the typed text with its unknown words corrected
    (selectors/spelling.py), looked up by prefix again; on PostgreSQL also names whose words are
    trigram-similar to the typed text (pg_trgm word similarity, one query over the GIN index).
@@ -33,17 +33,23 @@ def _prefix_filter(norm: str) -> Q:
 
 def _by_prefix(norm: str, count: int) -> list[tuple[str, str, int]]:
     """Names with a word key starting with `norm`: whole names first, then categories, products, options,
-    then shorter names. Each kind reads at most `count` keys in index order (bounded work for "b"). Three
-    queries: SQLite refuses LIMIT inside a UNION."""
-    rows = []
-    for order, kind in enumerate(KIND_ORDER):
-        keys = (
-            SuggestEntry.objects.filter(_prefix_filter(norm), kind=kind)
-            .order_by("norm")
-            .values_list("text", "object_id", "position")[:count]
-        )
-        rows += [((position > 0, order, len(text), text.lower(), pk), (text, kind, pk)) for text, pk, position in keys]
-    rows.sort()
+    then shorter names. Each kind reads at most `count` keys in index order (bounded work for "b"): one
+    UNION ALL query where the database allows LIMIT inside it (PostgreSQL), else one query per kind (SQLite)."""
+    order = {kind: index for index, kind in enumerate(KIND_ORDER)}
+    per_kind = [
+        SuggestEntry.objects.filter(_prefix_filter(norm), kind=kind)
+        .order_by("norm")
+        .values_list("text", "kind", "object_id", "position")[:count]
+        for kind in KIND_ORDER
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        keys = list(per_kind[0].union(*per_kind[1:], all=True))
+    else:
+        keys = [row for queryset in per_kind for row in queryset]
+    rows = sorted(
+        ((position > 0, order[kind], len(text), text.lower(), pk), (text, kind, pk))
+        for text, kind, pk, position in keys
+    )
     return [row for _key, row in rows]
 
 
