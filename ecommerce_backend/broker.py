@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ImproperlyConfigured
+
 # Schemes CELERY_BROKER_URL accepts, by the broker they name.
 AMQP_SCHEMES = ("amqp", "amqps", "pyamqp")
 REDIS_SCHEMES = ("redis", "rediss")
@@ -74,6 +76,20 @@ def celery_transport_settings(
     else:
         result["CELERY_BROKER_TRANSPORT_OPTIONS"] = _filesystem_options(var_dir)
     return result
+
+
+def check_countdown_precision(broker_url: str, queue_type: str, debounce_seconds: float) -> None:
+    """Raise ImproperlyConfigured for a debounce that quorum queues cannot delay.
+
+    With quorum queues RabbitMQ delays a countdown task in whole seconds (native delayed delivery) and Celery
+    refuses a countdown between 0 and 1 ("countdown must be a positive number"): every debounced flush would
+    fail to queue and wait for the sweeper.
+    """
+    if broker_kind(broker_url) == "amqp" and queue_type == "quorum" and 0 < debounce_seconds < 1:
+        raise ImproperlyConfigured(
+            "AI_INDEX_DEBOUNCE_SECONDS must be 0 or at least 1 with CELERY_AMQP_QUEUE_TYPE=quorum (RabbitMQ delays "
+            f"whole seconds), got {debounce_seconds:g}"
+        )
 
 
 def _amqp_settings(queue_type: str) -> dict[str, Any]:

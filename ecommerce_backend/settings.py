@@ -272,11 +272,11 @@ AI_SEARCH_LOG_DAYS = env_int("AI_SEARCH_LOG_DAYS", 90, minimum=1)
 # The broker: CELERY_BROKER_URL (RabbitMQ or Redis), else REDIS_URL, else the embedded filesystem broker of
 # `make run`; results on Redis (REDIS_URL). Each broker's transport options: ecommerce_backend/broker.py.
 AMQP_QUEUE_TYPE = env_choice("CELERY_AMQP_QUEUE_TYPE", "classic", QUEUE_TYPES)
-globals().update(
-    celery_transport_settings(
-        env_url("CELERY_BROKER_URL", "", schemes=BROKER_SCHEMES), REDIS_URL, VAR_DIR, AMQP_QUEUE_TYPE
-    )
+_celery_transport = celery_transport_settings(
+    env_url("CELERY_BROKER_URL", "", schemes=BROKER_SCHEMES), REDIS_URL, VAR_DIR, AMQP_QUEUE_TYPE
 )
+globals().update(_celery_transport)
+check_countdown_precision(_celery_transport["CELERY_BROKER_URL"], AMQP_QUEUE_TYPE, AI_INDEX_DEBOUNCE_SECONDS)
 # Several hosts share this shop's stores: true/false, unset = assumed when DEBUG is off and the database is on
 # another host. Then `manage.py check` warns about anything that lives on one host (ecommerce_backend/checks.py).
 MULTI_HOST = env_optional_bool("MULTI_HOST")

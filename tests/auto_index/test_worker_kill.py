@@ -1,4 +1,5 @@
-"""A worker killed with SIGKILL in the middle of a flush loses no change, with Redis and with RabbitMQ as broker.
+"""A worker killed with SIGKILL in the middle of a flush loses no change, with Redis and with RabbitMQ as broker
+(classic and quorum queues).
 
 The outbox is what guarantees it on every broker: the dead flush's claimed rows are freed after the claim
 timeout by the sweeper (what beat sends every minute) and flushed by the next worker. RabbitMQ adds that the
@@ -21,11 +22,11 @@ from apps.ai_assistant.tasks import sweep_index_outbox
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from tests.auto_index.helpers import wait_for
 from tests.fixtures.api import build_bicycle_catalog
-from tests.fixtures.celery_worker import BROKERS
+from tests.fixtures.celery_worker import BROKERS_AND_QUORUM
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.parametrize("celery_broker", BROKERS, indirect=True, scope="module"),
+    pytest.mark.parametrize("celery_broker", BROKERS_AND_QUORUM, indirect=True, scope="module"),
 ]
 
 PRODUCTS = 200
@@ -33,7 +34,7 @@ CLAIM_TIMEOUT = 2
 TRAIL = ("full-suspension", "matte", "mountain wheels", "black", "8-speed chain")
 # Small batches: the flush of PRODUCTS documents takes many batches, so the kill lands inside it.
 WORKER_ENV = {
-    "AI_INDEX_DEBOUNCE_SECONDS": "0.2",
+    "AI_INDEX_DEBOUNCE_SECONDS": "1",  # quorum queues delay whole seconds (ecommerce_backend/broker.py)
     "AI_INDEX_FLUSH_BATCH_SIZE": "10",
     "AI_INDEX_FLUSH_MAX_BATCHES": "100000",
     "AI_INDEX_CLAIM_TIMEOUT_SECONDS": str(CLAIM_TIMEOUT),

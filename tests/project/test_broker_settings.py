@@ -100,6 +100,17 @@ def test_the_default_broker_is_unchanged_redis_url_when_set(tmp_path):
     assert conf["options"]["visibility_timeout"] == 2 * 3600
 
 
+def test_quorum_queues_refuse_a_debounce_under_one_second(tmp_path):
+    """RabbitMQ delays whole seconds there, and Celery refuses a countdown between 0 and 1: no flush would queue."""
+    quorum = {"CELERY_BROKER_URL": AMQP, "CELERY_AMQP_QUEUE_TYPE": "quorum"}
+    started = _start(tmp_path, **quorum, AI_INDEX_DEBOUNCE_SECONDS="0.5")
+    assert started.returncode != 0
+    assert "AI_INDEX_DEBOUNCE_SECONDS must be 0 or at least 1 with CELERY_AMQP_QUEUE_TYPE=quorum" in started.stderr
+    for debounce in ("0", "1"):
+        assert _start(tmp_path, **quorum, AI_INDEX_DEBOUNCE_SECONDS=debounce).returncode == 0, debounce
+    assert _start(tmp_path, CELERY_BROKER_URL=AMQP, AI_INDEX_DEBOUNCE_SECONDS="0.5").returncode == 0  # classic
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
