@@ -14,7 +14,12 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from ecommerce_backend.broker import BROKER_SCHEMES, QUEUE_TYPES, celery_transport_settings
+from ecommerce_backend.broker import (
+    BROKER_SCHEMES,
+    QUEUE_TYPES,
+    celery_transport_settings,
+    check_countdown_precision,
+)
 from ecommerce_backend.env import (
     env_bool,
     env_choice,
