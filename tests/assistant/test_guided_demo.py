@@ -118,3 +118,10 @@ def test_an_unclear_answer_repeats_the_choices(demo_catalog, chat):
     assert "didn't understand" in answer and "Step 1 of 5 — Frame type" in answer
     later = chat("black")["answer"]
     assert "rim color option, which comes at step 4" in later
+
+
+def test_an_answer_in_the_catalogs_other_words_is_linked_within_the_step(demo_catalog, chat):
+    chat("I'd like to build a bike")
+    chat("diamond")
+    # "glossy" is in no option's name; Shiny's description says "a glossy lacquered finish".
+    assert "Frame finish: Shiny." in chat("glossy")["answer"]

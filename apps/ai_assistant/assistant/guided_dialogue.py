@@ -24,6 +24,7 @@ from apps.ai_assistant.assistant.guided_reading import (
     asks_to_build,
     category_named,
     is_question,
+    link_in_part,
     match_option,
     named_options,
     read_answer,
@@ -219,6 +220,11 @@ def continue_guide(message: str, state: GuideState, context: dict, answer_questi
         return _step_answer(guide, context, "Here are the choices again.", hint=True)
     if reading.kind == "describe":
         return _step_answer(guide, context, _descriptions(guide, reading.candidates or [reading.option_id]))
+    if reading.kind == "unclear" and not reading.candidates:
+        texts = {o.id: f"{o.name} {guide.catalog.options[o.id].description}" for o in step.options + step.left_out}
+        linked = link_in_part(message, step.part, texts, Vocabulary.load())
+        if linked is not None:
+            reading = Reading("choose", linked)
     if reading.kind == "unclear":
         return _unclear(guide, step, reading, message, context)
     try:

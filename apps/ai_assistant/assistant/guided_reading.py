@@ -4,8 +4,9 @@ option of the current part by part of its name ("the red ones", "full sus"), "ch
 "skip", "back", "start over", "cancel", another question, or nothing clear.
 
 Options are matched by a small matcher of its own over the step's few option names (stems, glued spellings,
-small misspellings, prefixes of three letters or more); the catalog-wide vocabulary (understanding/) only
-says which category a start names.
+small misspellings, prefixes of three letters or more); what it cannot place goes to the engine's entity
+linking (understanding/: the catalog's descriptions, the embedding model), which also says which category a
+start names.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from apps.ai_assistant.assistant.understanding.parser import parse
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from apps.ai_assistant.assistant.understanding.words import normalize, tokens_of
 
@@ -216,3 +218,16 @@ def named_options(message: str, vocab: Vocabulary, category_id: int) -> dict[int
             if option is not None and option.category_id == category_id:
                 by_part.setdefault(option.part_id, set()).add(option.id)
     return {part_id: next(iter(ids)) for part_id, ids in by_part.items() if len(ids) == 1}
+
+
+def link_in_part(message: str, part_name: str, options: dict[int, str], vocab: Vocabulary) -> int | None:
+    """The engine's entity linking (understanding/) of an answer the matcher could not place, read as words
+    about the step's part: "glossy" at the finish step is Shiny ("a glossy lacquered finish"). `options`: the
+    step's option ids with their catalog text (name and description). Taken only when a word of the answer
+    is in the linked option's text: a link by meaning alone ("hmm" nearest to some option) is no answer."""
+    found = {i for i in parse(f"{message} {part_name}", vocab).option_ids if i in options}
+    if len(found) != 1:
+        return None
+    option_id = found.pop()
+    words = {w for w in tokens_of(message) if w not in _FILLER and len(w) >= 3}
+    return option_id if words & set(tokens_of(options[option_id])) else None
