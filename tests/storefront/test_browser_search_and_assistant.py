@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.catalog.models import Category
+from apps.preconfigured_products.models import PreConfiguredProductOption
 from tests.storefront.conftest import no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.integration
@@ -44,6 +45,39 @@ def test_search_then_narrow_by_a_category_facet(page, shop):
     assert body["results"] and all(hit["category_id"] == shop.pk for hit in body["results"])
     expect(results).to_have_count(len(body["results"]))
     expect(page.get_by_role("link", name=re.compile(r"^Remove category"))).to_be_visible()
+    assert page.blocked == []
+
+
+def test_an_option_facet_keeps_the_products_having_that_option(page, shop):
+    with page.expect_response(re.compile(r"/api/ai-assistant/search\?")) as searched:
+        page.goto(f"/shop/search/?q=bike&category={shop.pk}")
+    wheels = next(part for part in searched.value.json()["facets"]["options"] if part["part"] == "Wheels")
+    fat = next(option for option in wheels["options"] if option["name"] == "Fat bike wheels")
+    group = page.locator("[data-facets] section", has=page.get_by_role("heading", name="Wheels", exact=True))
+    with page.expect_response(re.compile(rf"/api/ai-assistant/search\?.*options={fat['id']}")) as narrowed:
+        group.get_by_role("link", name=re.compile("Fat bike wheels")).click()
+    products = [hit["object_id"] for hit in narrowed.value.json()["results"] if hit["type"] == "product"]
+    assert products and len(products) <= fat["count"]
+    having = set(PreConfiguredProductOption.objects.filter(option_id=fat["id"]).values_list("product_id", flat=True))
+    assert set(products) <= having
+    assert page.blocked == []
+
+
+def test_pages_of_results_and_did_you_mean(page, shop):
+    with page.expect_response(re.compile(r"/api/ai-assistant/search\?")) as searched:
+        page.goto("/shop/search/?q=bike")
+    first = searched.value.json()
+    assert first["total"] > 12
+    with page.expect_response(re.compile(r"/api/ai-assistant/search\?.*offset=12")) as second:
+        page.locator("[data-pages]").get_by_role("link", name="Next").click()
+    assert {hit["id"] for hit in second.value.json()["results"]}.isdisjoint(hit["id"] for hit in first["results"])
+    expect(page.locator("[data-pages]")).to_contain_text("Results 13–")
+
+    with page.expect_response(re.compile(r"/api/ai-assistant/search\?")) as misspelt:
+        page.goto("/shop/search/?q=fat+bkie+wheelz")
+    suggestion = misspelt.value.json()["suggestion"]
+    assert suggestion
+    expect(page.locator("[data-suggestion]")).to_have_text(f"Did you mean {suggestion}?")
     assert page.blocked == []
 
 
