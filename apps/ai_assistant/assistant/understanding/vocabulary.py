@@ -83,6 +83,10 @@ def token_score(word: str, alias: str) -> float:
     return 0.8 if matcher.quick_ratio() >= 0.82 and matcher.ratio() >= 0.82 else 0.0
 
 
+# The last vocabulary Vocabulary.load built and the rows it was built from (one catalog at a time).
+_last_loaded: dict[str, object] = {}
+
+
 @dataclass(frozen=True)
 class CategoryInfo:
     id: int
@@ -181,7 +185,15 @@ class Vocabulary:
             if product_rows.count() <= MAX_PRODUCT_NAMES
             else []
         )
-        return cls(categories, parts, options, products, descriptions)
+        # The catalog as read now; when it is what the previous message read, that vocabulary is reused with
+        # everything derived from it (terms, linking indexes, catalog words), so per-message work stays small.
+        key = (tuple(categories), tuple(parts), tuple(options), tuple(products), tuple(sorted(descriptions.items())))
+        cached = _last_loaded.get("vocabulary")
+        if cached is not None and _last_loaded.get("key") == key:
+            return cached
+        vocabulary = cls(categories, parts, options, products, descriptions)
+        _last_loaded.update(key=key, vocabulary=vocabulary)
+        return vocabulary
 
     # -- names ----------------------------------------------------------------------------------
     def _add(self, kind: str, ref: int, text: str) -> None:
