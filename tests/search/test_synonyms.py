@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from apps.ai_assistant.retrieval.hybrid import SearchDebug, SearchFilters, hybrid_search
 from apps.ai_assistant.retrieval.synonyms import MAX_ADDED, alternatives, expand_query
-from apps.search.models import Synonym
+from apps.preconfigured_products.models import PreConfiguredProduct
+from apps.search.models import SearchRecord, Synonym
 
 URL = "/api/ai-assistant/search"
 
@@ -64,11 +66,21 @@ def test_the_admin_edits_synonyms(db, admin_client):
 
 @pytest.mark.integration
 def test_a_search_by_a_new_synonym_finds_the_product(indexed, api_client, django_capture_on_commit_callbacks):
-    def top(query: str) -> list[str]:
-        body = api_client.get(URL, {"q": query, "type": "product", "limit": 3}).json()
-        return [hit["name"] for hit in body["results"]]
+    """The product is found by its words (the keyword side), not only guessed by the vector side: before the
+    synonym no document has the word; after it the search by that word matches the product by name."""
+    product = PreConfiguredProduct.objects.get(name="Dune Drifter")
 
-    assert "Dune Drifter" not in top("sandcrawler")
+    def search(query: str) -> tuple[list[str], int]:
+        body = api_client.get(URL, {"q": query, "type": "product", "limit": 50}).json()
+        debug = SearchDebug(vector=[], keyword=[], exact=[])
+        hybrid_search(expand_query(query), SearchFilters(type="product"), limit=50, debug=debug)
+        assert SearchRecord.objects.order_by("-id").first().keyword_hits == len(debug.keyword)
+        return [hit["name"] for hit in body["results"]], len(debug.keyword), debug.keyword
+
+    _names, keyword_hits, _ids = search("sandcrawler")
+    assert keyword_hits == 0  # no document has the word
     with django_capture_on_commit_callbacks(execute=True):
         Synonym.objects.create(term="sandcrawler", synonyms="dune drifter")
-    assert top("sandcrawler")[0] == "Dune Drifter"
+    names, keyword_hits, ids = search("sandcrawler")
+    assert f"product:{product.pk}" in ids and keyword_hits >= 1
+    assert "Dune Drifter" in names
