@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "rebuild_load": ([], ["--products", "1000", "--before", "10", "--after", "10"]),
     "load": ([], ["--seconds", "5", "--products", "200"]),
     "attack": ([], ["--brute-seconds", "15"]),
+    "suggest": ([], ["--products", "1000", "--requests", "100"]),
 }
 
 
