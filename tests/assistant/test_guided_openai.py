@@ -100,3 +100,13 @@ def test_guided_tools_without_a_guide_or_with_bad_arguments_are_errors(demo_cata
     assert result["error"].startswith("unknown category 'spaceship'")
     result = _answer_with(chat, fake_openai, "x", "start_configuration", {"category": ["x"] * 3})
     assert result == {"error": "category must be a string"}
+
+
+def test_options_named_at_the_start_are_taken_at_their_step(demo_catalog, chat, fake_openai):
+    step = _answer_with(chat, fake_openai, "build me a fat bike with blue rims", "start_configuration",
+                        {"category": "bicycles", "options": ["fat bike wheels", "blue rims", "warp drive"]})
+    assert step["part"] == "Frame type" and step["unknown_options"] == ["warp drive"]
+    _answer_with(chat, fake_openai, "diamond", "choose_option", {"answer": "diamond"})
+    step = _answer_with(chat, fake_openai, "shiny", "choose_option", {"answer": "shiny"})
+    assert step["notes"] == ["Wheels: Fat bike wheels, as you asked.", "Rim color: Blue, as you asked."]
+    assert step["part"] == "Chain"

@@ -13,7 +13,7 @@ from apps.ai_assistant.assistant.guided_dialogue import page_url
 from apps.ai_assistant.assistant.guided_reading import category_named, read_answer
 from apps.ai_assistant.assistant.guided_steps import GUIDE, Guide, GuideRefusal, GuideState, Step
 from apps.ai_assistant.assistant.tool_runner import parse_arguments
-from apps.ai_assistant.assistant.tools.arguments import ToolError, text
+from apps.ai_assistant.assistant.tools.arguments import ToolError, resolve_options, text, text_list
 from apps.ai_assistant.assistant.tools.money import money
 from apps.ai_assistant.assistant.tools.products import product_facts
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
@@ -26,10 +26,15 @@ START_CONFIGURATION_SCHEMA: dict = {
         "name": "start_configuration",
         "description": "Start a guided configuration when the customer wants to build, configure or customise a "
         "product of a category step by step. Returns the first part with its options (price given the choices so "
-        "far, in_stock) and the options left out with the reason. Starting again discards the one under way.",
+        "far, in_stock) and the options left out with the reason. Options the customer already named are taken "
+        "when their part comes. Starting again discards the one under way.",
         "parameters": {
             "type": "object",
-            "properties": {"category": {"type": "string", "description": "the category, e.g. 'bikes'"}},
+            "properties": {
+                "category": {"type": "string", "description": "the category, e.g. 'bikes'"},
+                "options": {"type": "array", "items": {"type": "string"},
+                            "description": "option names the customer already asked for, e.g. ['red rims']"},
+            },
             "required": ["category"],
         },
     },
@@ -135,8 +140,13 @@ def start_configuration(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> d
     if category_id is None:
         known = ", ".join(c.name for c in vocab.categories.values())
         raise ToolError(f"unknown category {name[:60]!r}; known: {known}")
-    cursor.state, cursor.changed = GuideState(category_id), True
-    return _where(_open(cursor))
+    named, unknown = resolve_options(vocab, category_id, text_list(args.get("options"), "options"))
+    presets: dict[int, int] = {}
+    for option in named:
+        presets.setdefault(option.part_id, option.id)  # the first one named for a part
+    cursor.state, cursor.changed = GuideState(category_id, presets=presets), True
+    result = _where(_open(cursor))
+    return {**result, "unknown_options": unknown} if unknown else result
 
 
 def next_configuration_step(args: dict, cursor: GuideCursor, vocab: Vocabulary) -> dict:
