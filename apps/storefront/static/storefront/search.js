@@ -23,6 +23,7 @@
   var sortNode = root.querySelector("[data-sort]");
   var text = window.shop.text;
   sortNode.value = params.get("sort") || "";
+  if (window.matchMedia("(min-width: 50rem)").matches) root.querySelector("[data-facets-box]").open = true;
 
   function pageUrl(changes) {
     var next = new URLSearchParams(params.toString());
