@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import NoReverseMatch, reverse
-
 from apps.ai_assistant.assistant.cart_dialogue import PENDING
 from apps.ai_assistant.assistant.engine import Answer
 from apps.ai_assistant.assistant.guided_reading import (
@@ -29,7 +27,15 @@ from apps.ai_assistant.assistant.guided_reading import (
     named_options,
     read_answer,
 )
-from apps.ai_assistant.assistant.guided_steps import GUIDE, Guide, GuideRefusal, GuideState, Step
+from apps.ai_assistant.assistant.guided_steps import (
+    GUIDE,
+    Guide,
+    GuideRefusal,
+    GuideState,
+    Step,
+    configurator_page,
+    product_page,
+)
 from apps.ai_assistant.assistant.tools.cart import propose_item
 from apps.ai_assistant.assistant.tools.money import currency, money
 from apps.ai_assistant.assistant.tools.products import product_facts
@@ -57,14 +63,6 @@ def _join(names: list[str], word: str = "and") -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {word} " + names[-1]
-
-
-def page_url(name: str, *args, query: str = "") -> str | None:
-    """A storefront page's address, or None when the storefront is not installed."""
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch:
-        return None
 
 
 # -- texts ------------------------------------------------------------------------------------------
@@ -108,18 +106,17 @@ def finished_answer(guide: Guide, context: dict) -> Answer:
                      + f" Its price would be {money(done.price)} {done.currency}:")
     lines += [f"- {line.part}: {line.option} {money(line.price)} {done.currency}" for line in done.breakdown]
     cards = []
-    ids = ",".join(str(i) for i in done.option_ids)
     if done.product_id is not None:
         facts = product_facts([done.product_id])
         cards = [f.card() for f in facts]
-        url = page_url("storefront:product", done.product_id) or (cards[0]["url"] if cards else "")
+        url = product_page(done.product_id) or (cards[0]["url"] if cards else "")
         if facts:
             lines.append(f"That's exactly our ready-made {facts[0].name}: {url}")
     else:
-        url = page_url("storefront:configurator", guide.catalog.category.slug, query=f"?options={ids}")
+        url = configurator_page(guide.catalog.category.slug, done.option_ids)
         lines.append(f"Your quote, to review or change: {url}" if url else
                      f"Your quote: POST /api/configurator/quote {{\"category\": {done.category_id}, "
-                     f"\"options\": [{ids}]}}")
+                     f"\"options\": {done.option_ids}}}")
     new_context = {key: value for key, value in context.items() if key != GUIDE}
     # What the engine's follow-ups read ("and with red rims?", "add it to my cart").
     new_context.update(kind="quote", category_id=done.category_id, quote_option_ids=done.option_ids)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
 
 from apps.catalog.selectors.configurator import CURRENCY, CategoryCatalog, load_catalog
 from apps.catalog.services.configurator import LineItem, evaluate_with_catalog
@@ -270,3 +271,20 @@ def matching_product(category_id: int, option_ids: list[int]) -> int | None:
     )
     first = rows.first()
     return first["product_id"] if first else None
+
+
+def _page(name: str, *args, query: str = "") -> str | None:
+    try:
+        return reverse(name, args=args) + query
+    except NoReverseMatch:  # the storefront is not installed
+        return None
+
+
+def product_page(product_id: int) -> str | None:
+    """The storefront page of a pre-configured product (None without the storefront)."""
+    return _page("storefront:product", product_id)
+
+
+def configurator_page(category_slug: str, option_ids: list[int]) -> str | None:
+    """The storefront's configurator page opened on these options: the quote to review or change."""
+    return _page("storefront:configurator", category_slug, query="?options=" + ",".join(map(str, option_ids)))

@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from apps.ai_assistant.assistant.guided_dialogue import page_url
 from apps.ai_assistant.assistant.guided_reading import category_named, read_answer
-from apps.ai_assistant.assistant.guided_steps import GUIDE, Guide, GuideRefusal, GuideState, Step
+from apps.ai_assistant.assistant.guided_steps import (
+    GUIDE,
+    Guide,
+    GuideRefusal,
+    GuideState,
+    Step,
+    configurator_page,
+    product_page,
+)
 from apps.ai_assistant.assistant.tool_runner import parse_arguments
 from apps.ai_assistant.assistant.tools.arguments import ToolError, resolve_options, text, text_list
 from apps.ai_assistant.assistant.tools.money import money
@@ -107,7 +114,6 @@ def _where(guide: Guide) -> dict:
         return {**_step_data(guide, step), "notes": notes}
     done = guide.finish()
     cards = [f.card() for f in product_facts([done.product_id])] if done.product_id is not None else []
-    ids = ",".join(str(i) for i in done.option_ids)
     return {
         "status": "complete",
         "category": done.category,
@@ -118,8 +124,8 @@ def _where(guide: Guide) -> dict:
         "breakdown": [{"part": line.part, "option": line.option, "price": money(line.price)}
                       for line in done.breakdown],
         "product": cards[0] if cards else None,
-        "product_page": page_url("storefront:product", done.product_id) if cards else None,
-        "quote_page": page_url("storefront:configurator", guide.catalog.category.slug, query=f"?options={ids}"),
+        "product_page": product_page(done.product_id) if cards else None,
+        "quote_page": configurator_page(guide.catalog.category.slug, done.option_ids),
         "options": done.option_ids,
         "products": [card["id"] for card in cards],  # the engine's cards (taken out of what the model sees)
         "sources": done.sources,
