@@ -107,6 +107,15 @@ def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_id
     return [t for s, e, t in scored if (s, e) == best]
 
 
+def _by_names_and_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
+    """The one option of the named part(s) that explains every word of the run by its name or its description
+    ("154 cm standard board": "Also known as: 154 cm standard board")."""
+    found = [o for part_id in sorted(part_ids) for o in _explaining_options(vocab, part_id, run)]
+    if len(found) == 1:
+        return [Term("option", found[0], tuple(run))]
+    return []
+
+
 def _by_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
     index = _description_index(vocab)
     for word in run:
@@ -214,7 +223,9 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
         for words_tried, first, last in tries if len(run) <= MAX_RUN else []:
             terms = _by_names(vocab, words_tried, part_ids, named_categories)
             if not terms and part_ids:
-                terms = _by_descriptions(vocab, words_tried, part_ids) or _by_meaning(vocab, words_tried, part_ids)
+                terms = (_by_names_and_descriptions(vocab, words_tried, part_ids)
+                         or _by_descriptions(vocab, words_tried, part_ids)
+                         or _by_meaning(vocab, words_tried, part_ids))
             if not terms and not part_ids:
                 terms = _part_by_description(vocab, words_tried, named_categories)
             if terms:
@@ -232,7 +243,9 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
 
 def merge_same_part(vocab: Vocabulary, words: list[str], picked: list[tuple[Mention, int]]) -> list[int]:
     """Option ids of `picked` (mention, option id), where options of one part that come from split mentions
-    ("high trucks, 149 mm") become the one option whose name covers all their words best.
+    ("regular board (154 cm)") become the one option of that part whose name, or description, explains every
+    word of them, numbers included. When no option or several do, the picked options stay (the answer then
+    asks which one: never a price for a guess).
 
     Two whole names of one part ("red or blue rims") stay two options: the customer named both.
     """
@@ -241,22 +254,36 @@ def merge_same_part(vocab: Vocabulary, words: list[str], picked: list[tuple[Ment
         by_part.setdefault(vocab.options[option_id].part_id, []).append((mention, option_id))
     result: list[int] = []
     for _mention, option_id in picked:
-        group = by_part[vocab.options[option_id].part_id]
+        part_id = vocab.options[option_id].part_id
+        group = by_part[part_id]
+        chosen = [option_id]
         if len({o for _, o in group}) > 1 and any(m.linked for m, _ in group):
-            group_words = [w for m, _ in group for w in words[m.start : m.end]]
-            tokens = _name_tokens(vocab)
-            candidates = list(dict.fromkeys(o for _, o in group))
-            # Numbers decide ("regular board (154 cm)"): a name without the customer's number is not meant.
-            numbers = {w for w in group_words if w.replace(".", "").isdigit()}
-            with_numbers = [o for o in candidates if numbers <= tokens[o]]
-            candidates = with_numbers or candidates
-            scores = {o: sum(_best_score(w, tokens[o], True) for w in group_words) for o in candidates}
-            best = max(scores.values())
-            tied = [o for o in candidates if scores[o] == best]
-            if len(tied) > 1:
-                result.extend(o for o in tied if o not in result)  # still two: the answer asks which
-                continue
-            option_id = tied[0]
-        if option_id not in result:
-            result.append(option_id)
+            group_words = list(dict.fromkeys(w for m, _ in group for w in words[m.start : m.end]))
+            explaining = _explaining_options(vocab, part_id, group_words)
+            chosen = explaining if len(explaining) == 1 else list(dict.fromkeys(o for _, o in group))
+        result.extend(o for o in chosen if o not in result)
     return result
+
+
+def _explaining_options(vocab: Vocabulary, part_id: int, group_words: list[str]) -> list[int]:
+    """The options of a part that explain every word (by name, else by description), best first; only the best."""
+    tokens = _name_tokens(vocab)
+    part_words = set(tokens_of(vocab.parts[part_id].name))
+    scores: dict[int, float] = {}
+    for opt in vocab.part_options(part_id):
+        described = set(tokens_of(vocab.descriptions.get(("option", opt.id), "") or ""))
+        total = 0.0
+        for word in group_words:
+            by_name = _best_score(word, tokens[opt.id], True)
+            if by_name:
+                total += by_name
+            elif word in described or word in part_words:
+                total += 0.5 * len(word)
+            else:
+                break
+        else:
+            scores[opt.id] = total
+    if not scores:
+        return []
+    best = max(scores.values())
+    return [o for o, score in scores.items() if score == best]
