@@ -52,6 +52,7 @@ def test_questions_and_searches_do_not_start_a_guide(message):
     ("forget it", "cancel", None),
     ("what's the difference between the carbon and the inflatable?", "describe", None),
     ("what were the options again?", "repeat", None),
+    ("ok, let's continue", "repeat", None),
     ("how much is shipping to Norway?", "question", None),
     ("do you sell paddles?", "question", None),
     ("add it to my cart", "question", None),

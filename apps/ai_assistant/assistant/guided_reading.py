@@ -62,7 +62,7 @@ _DESCRIBE_RE = re.compile(r"\b(difference|differ|what is|what'?s|what are|tell m
                           r"compare|vs|versus|more about|good for|better)\b")
 # "What were the options again?", "where were we?": the step once more.
 _REPEAT_RE = re.compile(r"\b(options|choices|again|where were we|what'?s next|what now|next step|remind me|"
-                        r"repeat|list them)\b")
+                        r"repeat|list them|continue|resume|go on|carry on|let'?s go on)\b")
 _INFO_RE = re.compile(
     r"\b(how much|how many|price|cost|in stock|available|compatib\w*|difference|differ|what|which|why|when|"
     r"where|who|tell me|show me|explain|recommend|suggest|compare|better|do you|does|is there|are there|"
