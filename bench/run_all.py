@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "load": ([], ["--seconds", "5", "--products", "200"]),
     "attack": ([], ["--brute-seconds", "15"]),
     "suggest": ([], ["--products", "1000", "--requests", "100"]),
+    "broker_publish": ([], ["--up", "20", "--down", "2"]),
 }
 
 
