@@ -179,3 +179,11 @@ def test_a_word_only_one_parts_description_uses_names_that_part(kayaks, chat):
 def test_a_use_goes_to_the_family_whose_own_text_is_nearest(kayaks, chat, request_words, family_product):
     data = chat(request_words)
     assert family_product in [c["name"] for c in data["products"]], data["answer"]
+
+
+def test_beyond_the_names_held_a_real_product_is_found_in_the_database(kayaks, chat, monkeypatch):
+    # A catalog larger than MAX_PRODUCT_NAMES keeps no product names in memory: names are looked up.
+    monkeypatch.setattr("apps.ai_assistant.assistant.understanding.vocabulary.MAX_PRODUCT_NAMES", 1)
+    answer = chat("which hull comes with the Nordkapp Voyager?")["answer"]
+    assert "The Nordkapp Voyager costs 510.00 EUR" in answer and "Touring hull" in answer, answer
+    assert chat("do you sell the Nordkapp Voyager Pro?", new=True)["answer"].startswith("We don't sell")

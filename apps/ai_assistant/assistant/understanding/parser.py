@@ -105,6 +105,12 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.unknown_name = find_unknown_name(
         question, vocab, mentions if not price_spans else link_unexplained(vocab, tokens_of(text), vocab.match(text))
     )
+    if parsed.unknown_name and not vocab.product_names_held:
+        # A large catalog's product names are not in the vocabulary: a real product is no unknown name.
+        named = vocab.products_named(parsed.unknown_name)
+        if named:
+            parsed.unknown_name = ""
+            parsed.product_ids = [p.id for p in named]
 
     cats = [t.ref for m in mentions for t in m.terms if t.kind == "category"]
     if cats:

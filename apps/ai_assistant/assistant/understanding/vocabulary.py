@@ -148,7 +148,10 @@ class Vocabulary:
         options: list[OptionInfo],
         products: list[ProductInfo],
         descriptions: dict[tuple[str, int], str] | None = None,
+        product_names_held: bool = True,
     ) -> None:
+        # False when the catalog has more products than MAX_PRODUCT_NAMES: their names are not in `products`.
+        self.product_names_held = product_names_held
         self.categories = {c.id: c for c in categories}
         # ("category" | "part" | "option", id) -> its description: the catalog's own words for its names.
         self.descriptions = descriptions or {}
@@ -180,18 +183,20 @@ class Vocabulary:
             **{("option", o.id): o.description for o in option_rows},
         }
         product_rows = PreConfiguredProduct.objects.filter(is_active=True, category_id__in=active)
+        held = product_rows.count() <= MAX_PRODUCT_NAMES
         products = (
             [ProductInfo(p.id, p.category_id, p.name) for p in product_rows.only("id", "category_id", "name")]
-            if product_rows.count() <= MAX_PRODUCT_NAMES
+            if held
             else []
         )
         # The catalog as read now; when it is what the previous message read, that vocabulary is reused with
         # everything derived from it (terms, linking indexes, catalog words), so per-message work stays small.
-        key = (tuple(categories), tuple(parts), tuple(options), tuple(products), tuple(sorted(descriptions.items())))
+        key = (held, tuple(categories), tuple(parts), tuple(options), tuple(products),
+               tuple(sorted(descriptions.items())))
         cached = _last_loaded.get("vocabulary")
         if cached is not None and _last_loaded.get("key") == key:
             return cached
-        vocabulary = cls(categories, parts, options, products, descriptions)
+        vocabulary = cls(categories, parts, options, products, descriptions, held)
         _last_loaded.update(key=key, vocabulary=vocabulary)
         return vocabulary
 
@@ -259,6 +264,15 @@ class Vocabulary:
                 if category_id is None or self.parts[part_id].category_id == category_id:
                     return self.parts[part_id]
         return None
+
+    def products_named(self, name: str) -> list[ProductInfo]:
+        """Active products called exactly `name` (any case). The vocabulary holds product names only up to
+        MAX_PRODUCT_NAMES; beyond, a name the message holds is looked up in the database."""
+        if self.product_names_held:
+            wanted = " ".join(tokens_of(name))
+            return [p for p in self.products.values() if " ".join(tokens_of(p.name)) == wanted]
+        rows = PreConfiguredProduct.objects.filter(is_active=True, name__iexact=name.strip()[:200])
+        return [ProductInfo(p.id, p.category_id, p.name) for p in rows.only("id", "category_id", "name")[:5]]
 
     def find_option(self, category_id: int | None, value: str | int) -> OptionInfo | None:
         if (pk := _as_id(value)) is not None:
