@@ -99,7 +99,16 @@ class SearchRateThrottle(ScopedSettingsRateThrottle):
 
 
 class SuggestRateThrottle(ScopedSettingsRateThrottle):
-    """GET /api/ai-assistant/suggest (scope ai_suggest, rate AI_SUGGEST_THROTTLE): one request per keystroke."""
+    """GET /api/ai-assistant/suggest (scope ai_suggest, rate AI_SUGGEST_THROTTLE): one request per keystroke.
+
+    Where the rates name no ai_suggest (a settings override listing only search and chat), suggestions are
+    throttled at the search rate instead of failing every request."""
+
+    def get_rate(self) -> str | None:
+        rates = self.THROTTLE_RATES
+        if self.scope not in rates and "ai_search" in rates:
+            return rates["ai_search"]
+        return super().get_rate()
 
 
 class ChatRateThrottle(ScopedSettingsRateThrottle):

@@ -97,3 +97,10 @@ def test_the_command_recomputes_names_written_without_signals(demo, api_client):
     assert texts(api_client.get(URL, {"q": "fat"}).json()) == []
     call_command("refresh_search_vocabulary", stdout=io.StringIO())
     assert "Fat Tire Explorer" in texts(api_client.get(URL, {"q": "fat"}).json())
+
+
+def test_rates_without_a_suggest_entry_throttle_suggestions_like_search(demo, api_client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"ai_search": "1/min"}}
+    address = f"198.51.100.{random.randint(1, 254)}"
+    statuses = [api_client.get(URL, {"q": "fat"}, REMOTE_ADDR=address).status_code for _ in range(2)]
+    assert statuses == [200, 429]
