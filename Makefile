@@ -47,9 +47,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 # The tests talk to a real Redis (db 15 unless REDIS_URL says otherwise: tests/env_defaults.py)
-# and start their own Chroma server and Celery worker.
+# and start their own Chroma server and Celery worker. Keyword search is each database's own full-text engine
+# (PostgreSQL, SQLite FTS5): when the suite ran on PostgreSQL (DATABASE_URL), tests/search* run again on SQLite.
 test: install lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	if [ -n "$$DATABASE_URL" ]; then env -u DATABASE_URL $(VENV)/bin/pytest $(wildcard tests/search*) $(PYTEST_ARGS); fi
 
 bench: install
 	$(PY) -m bench.run_all $(BENCH_ARGS)

@@ -11,8 +11,8 @@ own, a Chroma server, a Celery worker, EMBEDDING_PROVIDER, default local). The o
 of the synthetic catalog; when fewer than --affected products use it, more products are switched to it
 before the first build (a bulk write: the build indexes them as they are).
 
-"Reflects" means what a search's filter sees, on both of its routes: the keyword index of this process
-(refreshed from the ledger, as in the web process) and Chroma's `where` on the stored metadata. Per affected
+"Reflects" means what a search's filter sees, on both of its routes: the keyword rows in the database
+(written with the ledger, the same for every process) and Chroma's `where` on the stored metadata. Per affected
 product: the time from the commit until both routes agree with the database (p50/p95/max); stale = products
 that still did not after --timeout. Only the products the change moves out of the filter by the database's
 own quotes count (a price rule can keep a product's price). Texts embedded = new rows in the embedding cache
@@ -51,13 +51,14 @@ def pick_option(affected: int) -> tuple[int, list[int]]:
 
 
 def reflected(doc_ids: list[str], filters, collection: str) -> set[str]:
-    """The documents that BOTH filter routes of a search currently exclude (keyword facets, Chroma where)."""
-    from apps.ai_assistant.retrieval import hybrid
+    """The documents that BOTH filter routes of a search currently exclude (keyword rows, Chroma where)."""
+    from apps.ai_assistant.models import IN_LIST_CHUNK, KeywordRow
     from apps.ai_assistant.retrieval.vector_store import get_vector_store
 
-    with hybrid._cache.lock:
-        index, _ = hybrid._cache.current()
-        keyword_ok = {d for d in doc_ids if (entry := index.get(d)) is not None and not filters.accepts(entry.facets)}
+    keyword_ok: set[str] = set()
+    for start in range(0, len(doc_ids), IN_LIST_CHUNK):
+        rows = KeywordRow.objects.filter(collection=collection, doc_id__in=doc_ids[start : start + IN_LIST_CHUNK])
+        keyword_ok |= set(rows.exclude(filters.keyword_q()).values_list("doc_id", flat=True))
     if not keyword_ok:
         return set()
     store = get_vector_store()

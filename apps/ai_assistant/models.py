@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 # Ids per `IN (...)` list when the indexing and retrieval code read these tables (and the catalog) by a long
@@ -56,6 +57,63 @@ class IndexedDocument(models.Model):
         return f"{self.collection}/{self.doc_id}"
 
 
+class KeywordRow(models.Model):
+    """The keyword side of one ledger row: its words by weight and the facts the filters read.
+
+    Written with the ledger row inside the index write and deleted with it (the migration makes the database
+    cascade the delete), so every process reads the same keyword index. The full-text index over it is the
+    database's own: a weighted tsvector with a GIN index on PostgreSQL, an FTS5 table on SQLite
+    (retrieval/keyword_backends/).
+    """
+
+    # No Django-side cascade: the database's ON DELETE CASCADE (PostgreSQL) or trigger (SQLite) removes the row,
+    # so deleting a whole collection's ledger stays one statement.
+    document = models.OneToOneField(
+        IndexedDocument, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
+    collection = models.CharField(max_length=128)
+    doc_id = models.CharField(max_length=64)
+    doc_type = models.CharField(max_length=32)
+    category_id = models.BigIntegerField(null=True)
+    price = models.FloatField(null=True)
+    in_stock = models.BooleanField(null=True)
+    name = models.TextField()  # weight A
+    labels = models.TextField(blank=True, default="")  # weight B: the options' names and the category
+    body = models.TextField(blank=True, default="")  # weight C: the embedded text and the facts
+    name_key = models.TextField(blank=True, default="")  # normalised name: exact matches
+    option_keys = models.TextField(blank=True, default="")  # "|fat bike wheels|red|": a part's option names
+    # PostgreSQL: setweight(name, A) || setweight(labels, B) || setweight(body, C), GIN-indexed. Unused on SQLite.
+    search = SearchVectorField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["collection", "doc_type"], name="keyword_row_type"),
+            models.Index(fields=["collection", "category_id"], name="keyword_row_category"),
+            models.Index(fields=["collection", "name_key"], name="keyword_row_name_key"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "doc_id"], name="keyword_row_unique_per_collection"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection}/{self.doc_id}"
+
+
+class KeywordTerm(models.Model):
+    """A word of a collection's keyword rows: the vocabulary misspelt query words are matched against."""
+
+    collection = models.CharField(max_length=128)
+    term = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "term"], name="keyword_term_unique_per_collection"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection}/{self.term}"
+
+
 class EmbeddingCache(models.Model):
     """An embedding computed once for a text, keyed by provider, model and the text's hash."""
 
@@ -91,7 +149,7 @@ class IndexState(models.Model):
     building_provider = models.CharField(max_length=32, blank=True, default="")
     building_model = models.CharField(max_length=128, blank=True, default="")
     building_started_at = models.DateTimeField(null=True, blank=True)
-    # Bumped after every write to the active collection's ledger: searches reload their keyword index on change.
+    # Bumped after every write to the active collection's ledger: a change stamp the status reports.
     ledger_version = models.PositiveBigIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.retrieval.hybrid import SearchDebug, SearchFilters, hybrid_search, rrf
+from apps.ai_assistant.retrieval.filters import SearchFilters
+from apps.ai_assistant.retrieval.hybrid import SearchDebug, hybrid_search, rrf
 from ecommerce_backend.devservers import free_port
 
 from .conftest import ids
@@ -79,6 +80,8 @@ def test_fusion_combines_both_rankings(indexed):
     hits = hybrid_search("wide tyres for snow and sand", SearchFilters(), limit=10, debug=debug)
     assert debug.vector and debug.keyword and not debug.exact
     fused = rrf([(debug.vector, 1.0), (debug.keyword, 1.0)])
+    for doc_id in debug.family:  # the documents of the family the query intends come first (intent.py)
+        fused[doc_id] += 0.1
     expected = sorted(fused, key=lambda doc_id: (-fused[doc_id], doc_id))[:10]
     assert ids(hits) == expected
     # A document both lists rank beats one only a single list ranks first.

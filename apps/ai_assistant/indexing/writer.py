@@ -1,5 +1,6 @@
 """Writes documents into collections: hash compare with the ledger, embed only what changed, vectors first,
-ledger second, all under the index write lock (indexing/lock.py).
+ledger second with each row's keyword row (retrieval/keyword_rows.py: the database's full-text search reads
+them), all under the index write lock (indexing/lock.py).
 
 Two hashes per document decide what a write costs: a new text hash embeds the text (once, in batches of
 AI_INDEX_EMBED_BATCH_SIZE, through the embedding cache) and upserts vector and metadata; an equal text hash
@@ -31,6 +32,7 @@ from apps.ai_assistant.indexing.state import Target, building_is_live, get_state
 from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument
 from apps.ai_assistant.retrieval.embedding_cache import cached_vectors, embed_texts, text_hash
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
+from apps.ai_assistant.retrieval.keyword_rows import forget_vocabulary, write_keyword_rows
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 logger = logging.getLogger(__name__)
@@ -108,7 +110,11 @@ def ensure_collection(target: Target, reset_ledger: bool = False) -> None:
     provider = provider_for(target)
     get_vector_store().create_collection(target.collection, collection_metadata(target, provider.dimensions))
     if reset_ledger:
+        # Its keyword rows go with the ledger rows: the database cascades the delete (migration 0007).
         IndexedDocument.objects.filter(collection=target.collection).delete()
+    # The keyword vocabulary of collections dropped since (the old collection of the last rebuild) goes now.
+    state = get_state()
+    forget_vocabulary({state.active_collection, state.building_collection, target.collection} - {""})
 
 
 def compare(targets: list[Target], docs: dict[str, Document | None]) -> tuple[set[str], dict[str, list[Document]]]:
@@ -236,7 +242,11 @@ class IndexWriter:
             metadatas = [store_metadata(d, existing[d.id]) for d in relabels]
             store.update_metadata(target.collection, [d.id for d in relabels], metadatas)
             _ledger_write(target.collection, relabels, FACT_COLUMNS)
+        # The keyword rows in the same write (facts too: price, stock and the facts sentence are in them), so
+        # every process searches them as soon as this commits.
+        write_keyword_rows(target.collection, [*upserts, *relabels])
         if deletes:
+            # Each ledger row's delete deletes its keyword row (the database cascades it: migration 0007).
             store.delete(target.collection, deletes)
             for start in range(0, len(deletes), IN_LIST_CHUNK):
                 IndexedDocument.objects.filter(

@@ -1,27 +1,26 @@
-"""Hybrid search over the active collection: vector similarity + BM25 keywords, fused by Reciprocal Rank Fusion.
+"""Hybrid search over the active collection: vector similarity + the database's keyword search, fused by
+Reciprocal Rank Fusion.
 
     score(d) = sum over rankings r of  w_r / (RRF_K + rank_r(d)),   RRF_K = 60, ranks from 1
 
-RRF uses ranks only, so the two scales (cosine distance, BM25 score) never need calibrating against each
-other; k = 60 (Cormack et al., 2009) flattens the head so one list alone cannot push its first hit above
-a document both lists like. Each list contributes its top CANDIDATES after the filters (type, category,
-price range, stock) have been applied - in Chroma's `where` for vectors, in memory for keywords - so a
-selective filter can never leave a naive top-k empty. A document whose name, or for a part one of its
-options' names, is exactly the query ranks first (exact-match boost).
+RRF uses ranks only, so the two scales (cosine distance, full-text rank) never need calibrating against each
+other; k = 60 (Cormack et al., 2009) flattens the head so one list alone cannot push its first hit above a
+document both lists like. Each list contributes its top CANDIDATES after the filters (type, category, price
+range, stock) have been applied - in Chroma's `where` for vectors, in the keyword query's SQL for keywords -
+so a selective filter can never leave a naive top-k empty. A document whose name, or for a part one of its
+options' names, is exactly the query ranks first (exact-match boost); the product family the query names or
+implies ranks next (intent.py).
 
-The keyword index lives in this process and follows the ledger: at most every REFRESH_SECONDS a search
-reads the pointer and version stamp of IndexState (one small query) and, when they moved, applies only the
-ledger rows whose hash changed. Query vectors are made with the ACTIVE collection's embedding model; when
-that model is unavailable here, search answers from keywords alone (status() says a rebuild is needed).
+Every search reads the pointer (one small query) and then only the database and the vector store: no
+process keeps an index, so every process answers from the same rows the moment a write commits. Query vectors
+are made with the ACTIVE collection's embedding model; when that model is unavailable here, search answers
+from keywords alone (status() says a rebuild is needed).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -30,10 +29,14 @@ from django.core.exceptions import ImproperlyConfigured
 from apps.ai_assistant import metrics
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.indexing import state
-from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument
+from apps.ai_assistant.models import IndexedDocument, KeywordRow
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
-from apps.ai_assistant.retrieval.keyword import KeywordIndex
+from apps.ai_assistant.retrieval.filters import SearchFilters
+from apps.ai_assistant.retrieval.intent import intended_family
+from apps.ai_assistant.retrieval.keyword_search import exact_matches, expand, keyword_ranking
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
+
+__all__ = ["SearchDebug", "SearchFilters", "hybrid_search", "rrf"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,61 +47,8 @@ CANDIDATES = 50
 PREFETCH = 200  # unfiltered neighbours tried before a filtered vector query (see _filtered_query)
 MAX_QUERY_IDS = 5000  # the largest id list sent with a query instead of a `where` clause
 EXACT_BOOST = 1.0
-REFRESH_SECONDS = 0.5
+FAMILY_BOOST = 0.1  # above any fused RRF score (at most 2 / 61), below the exact-match boost
 SNIPPET_CHARS = 240
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Filters applied before the top k is cut. A price or stock filter keeps only documents that have one."""
-
-    type: str | None = None
-    category_id: int | None = None
-    min_price: float | None = None
-    max_price: float | None = None
-    in_stock: bool | None = None
-
-    def where(self) -> dict | None:
-        """The Chroma `where` clause of these filters."""
-        clauses: list[dict] = []
-        if self.type:
-            clauses.append({"type": self.type})
-        if self.category_id is not None:
-            clauses.append({"category_id": self.category_id})
-        if self.min_price is not None:
-            clauses.append({"price": {"$gte": self.min_price}})
-        if self.max_price is not None:
-            clauses.append({"price": {"$lte": self.max_price}})
-        if self.in_stock is not None:
-            clauses.append({"in_stock": self.in_stock})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, facets: dict[str, Any]) -> bool:
-        """The same filters, in memory, over an entry's facets."""
-        if self.type and facets.get("type") != self.type:
-            return False
-        if self.category_id is not None and facets.get("category_id") != self.category_id:
-            return False
-        if self.min_price is not None or self.max_price is not None:
-            price = facets.get("price")
-            if price is None:
-                return False
-            if self.min_price is not None and price < self.min_price:
-                return False
-            if self.max_price is not None and price > self.max_price:
-                return False
-        return self.in_stock is None or facets.get("in_stock") is self.in_stock
-
-    def equalities(self) -> dict[str, Any]:
-        """The equality filters, by facet name."""
-        equal = {"type": self.type, "category_id": self.category_id, "in_stock": self.in_stock}
-        return {facet: value for facet, value in equal.items() if value is not None}
-
-    @property
-    def empty(self) -> bool:
-        return self.where() is None
 
 
 @dataclass(frozen=True)
@@ -111,78 +61,9 @@ class Snapshot:
     version: int
 
 
-class KeywordIndexCache:
-    """This process's keyword index of the active collection, refreshed from the ledger when it changes."""
-
-    def __init__(self) -> None:
-        self.lock = threading.RLock()
-        self.index = KeywordIndex()
-        self.snapshot: Snapshot | None = None
-        self.checked_at = 0.0
-
-    def current(self, force: bool = False) -> tuple[KeywordIndex, Snapshot | None]:
-        """The index and the state it reflects; call with `self.lock` held."""
-        now = time.monotonic()
-        if not force and self.snapshot is not None and now - self.checked_at < REFRESH_SECONDS:
-            return self.index, self.snapshot
-        row = state.search_pointer()
-        snapshot = Snapshot(*row) if row else None
-        if snapshot != self.snapshot:
-            if snapshot is None:
-                self.index = KeywordIndex()
-            else:
-                if self.snapshot is None or self.snapshot.collection != snapshot.collection:
-                    self.index = KeywordIndex()
-                self._sync(self.index, snapshot.collection)
-            self.snapshot = snapshot
-        self.checked_at = now
-        return self.index, self.snapshot
-
-    @staticmethod
-    def _sync(index: KeywordIndex, collection: str) -> None:
-        """Apply the ledger's changes since the last look: drop vanished ids, (re)load changed ones."""
-        ledger = IndexedDocument.objects.filter(collection=collection)
-        current = dict(ledger.values_list("doc_id", "content_hash").iterator(chunk_size=5000))
-        for doc_id in [doc_id for doc_id in index.ids() if doc_id not in current]:
-            index.remove(doc_id)
-        changed = [
-            doc_id
-            for doc_id, digest in current.items()
-            if (entry := index.get(doc_id)) is None or entry.content_hash != digest
-        ]
-        if not changed:
-            return
-        fields = ("doc_id", "content_hash", "text", "metadata")
-        if len(changed) > len(current) // 4:
-            rows: Iterable = ledger.values_list(*fields).iterator(chunk_size=2000)
-            wanted = set(changed)
-            rows = (row for row in rows if row[0] in wanted)
-            for doc_id, digest, text, metadata in rows:
-                index.put(doc_id, digest, text, metadata)
-            return
-        for start in range(0, len(changed), IN_LIST_CHUNK):
-            chunk = changed[start : start + IN_LIST_CHUNK]
-            for doc_id, digest, text, metadata in ledger.filter(doc_id__in=chunk).values_list(
-                *fields
-            ):
-                index.put(doc_id, digest, text, metadata)
-
-
-_cache = KeywordIndexCache()
-
-
-def mark_search_cache_stale(**kwargs) -> None:
-    """This process just changed the ledger or the pointer: its next search re-reads them at once."""
-    _cache.checked_at = 0.0
-
-
-state.pointer_moved.connect(mark_search_cache_stale, dispatch_uid="search_cache_stale")
-
-
-def reset_search_cache() -> None:
-    """Forget this process's keyword index (tests that switch databases or collections)."""
-    global _cache
-    _cache = KeywordIndexCache()
+def current_snapshot() -> Snapshot | None:
+    row = state.search_pointer()
+    return Snapshot(*row) if row else None
 
 
 def query_provider(snapshot: Snapshot) -> EmbeddingProvider | None:
@@ -218,11 +99,12 @@ def rrf(rankings: list[tuple[list[str], float]], k: int = RRF_K) -> dict[str, fl
 
 @dataclass
 class SearchDebug:
-    """The separate rankings of the last search (benchmarks compare them with the fused one)."""
+    """The separate rankings of the last search (benchmarks and tests compare them with the fused one)."""
 
     vector: list[str]
     keyword: list[str]
     exact: list[str]
+    family: list[str] = field(default_factory=list)
 
 
 def hybrid_search(
@@ -236,46 +118,65 @@ def hybrid_search(
 
 
 def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: SearchDebug | None) -> list[dict]:
-    cache = _cache
-    with cache.lock:
-        index, snapshot = cache.current()
-        if snapshot is None:
-            return []
-        keyword_hits: list[tuple[str, float]] = []
-        exact: list[str] = []
-        if mode != "vector":
-            accept = None if filters.empty else (lambda entry: filters.accepts(entry.facets))
-            keyword_hits = index.search(query, CANDIDATES, accept, within=index.narrowest(filters.equalities()))
-            exact = sorted(doc_id for doc_id in index.exact_matches(query) if filters.accepts(index.get(doc_id).facets))
-    vector_hits = _vector_hits(query, filters, snapshot, cache) if mode != "keyword" else []
+    snapshot = current_snapshot()
+    if snapshot is None:
+        return []
+    query = expand(query)  # the shop's synonyms, for both rankings and the intent
+    keyword_hits: list[tuple[str, float]] = []
+    exact: list[str] = []
+    if mode != "vector":
+        keyword_hits = keyword_ranking(snapshot.collection, query, filters, CANDIDATES)
+        exact = exact_matches(snapshot.collection, query, filters)
+    vector = _query_vector(query, snapshot) if mode != "keyword" else None
+    vector_hits = _vector_hits(vector, filters, snapshot) if vector is not None else []
 
     vector_ids = [doc_id for doc_id, _ in vector_hits]
     keyword_ids = [doc_id for doc_id, _ in keyword_hits]
-    if debug is not None:
-        debug.vector, debug.keyword, debug.exact = vector_ids, keyword_ids, exact
     fused = rrf([(vector_ids, VECTOR_WEIGHT), (keyword_ids, KEYWORD_WEIGHT)])
     for doc_id in exact:
         fused[doc_id] = fused.get(doc_id, 0.0) + EXACT_BOOST
+    family: list[str] = []
+    if mode not in ("vector", "keyword") and vector is not None and filters.category_id is None:
+        best_first = [doc_id for doc_id, _ in sorted(fused.items(), key=lambda item: (-item[1], item[0]))]
+        family = _family_members(snapshot.collection, vector, best_first)
+        for doc_id in family:
+            fused[doc_id] += FAMILY_BOOST
+    if debug is not None:
+        debug.vector, debug.keyword, debug.exact, debug.family = vector_ids, keyword_ids, exact, family
     ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-    return _results(ranked, limit, snapshot, cache, filters)
+    return _results(ranked, limit, snapshot, filters)
 
 
-def _vector_hits(query: str, filters: SearchFilters, snapshot: Snapshot, cache: KeywordIndexCache) -> list:
+def _family_members(collection: str, vector: list[float], best_first: list[str]) -> list[str]:
+    """The candidates (fused, best first) of the product family the query intends (intent.py); [] for none."""
+    try:
+        family = intended_family(get_vector_store(), collection, vector, best_first)
+    except CollectionNotFound:
+        return []  # switched and dropped meanwhile: rank without the intent this once
+    if family is None:
+        return []
+    rows = KeywordRow.objects.filter(collection=collection, category_id=family, doc_id__in=best_first)
+    return sorted(rows.values_list("doc_id", flat=True))
+
+
+def _query_vector(query: str, snapshot: Snapshot) -> list[float] | None:
     provider = query_provider(snapshot)
     if provider is None:
-        return []
+        return None
     try:
-        vector = provider.embed_one(query)
+        return provider.embed_one(query)
     except TransientIndexError as exc:
         logger.warning("Search without vectors: the embedding provider failed: %s", exc)
-        return []
+        return None
+
+
+def _vector_hits(vector: list[float], filters: SearchFilters, snapshot: Snapshot) -> list:
     store = get_vector_store()
     try:
-        return _filtered_query(store, snapshot.collection, vector, filters, cache)
+        return _filtered_query(store, snapshot.collection, vector, filters)
     except CollectionNotFound:
         # A rebuild switched collections and dropped the old one between our look at the pointer and now.
-        with cache.lock:
-            _, fresh = cache.current(force=True)
+        fresh = current_snapshot()
         if fresh is None or fresh.collection == snapshot.collection:
             return []
         if (fresh.provider, fresh.model) != (snapshot.provider, snapshot.model):
@@ -283,14 +184,14 @@ def _vector_hits(query: str, filters: SearchFilters, snapshot: Snapshot, cache: 
         return store.query(fresh.collection, vector, CANDIDATES, filters.where())
 
 
-def _filtered_query(store, collection: str, vector: list[float], filters: SearchFilters, cache) -> list:
+def _filtered_query(store, collection: str, vector: list[float], filters: SearchFilters) -> list:
     """The CANDIDATES nearest documents that pass the filters, by the cheapest exact route.
 
     Chroma's `where` costs 12-28 ms on 10k documents whatever it matches (an unfiltered query: 2 ms). So:
-    1. take the PREFETCH nearest without a filter and filter them in memory: when CANDIDATES pass, they are
-       exactly the CANDIDATES nearest passing documents (the usual case for broad filters);
-    2. else (a selective filter) list the passing ids from the in-memory facets and restrict the query to
-       them (about 5 ms for a few hundred ids);
+    1. take the PREFETCH nearest without a filter and keep those the keyword rows say pass: when CANDIDATES
+       pass, they are exactly the CANDIDATES nearest passing documents (the usual case for broad filters);
+    2. else (a selective filter) list the passing ids from the keyword rows (one indexed query) and restrict
+       the vector query to them (about 5 ms for a few hundred ids);
     3. else (too many ids to send) let Chroma apply the `where` clause.
     The filter is always applied before the top k is cut, so it can never starve the list.
     """
@@ -298,28 +199,25 @@ def _filtered_query(store, collection: str, vector: list[float], filters: Search
     if where is None:
         return store.query(collection, vector, CANDIDATES)
     nearest = store.query(collection, vector, PREFETCH)
-    accept = lambda entry: filters.accepts(entry.facets)  # noqa: E731
-    with cache.lock:
-        index = cache.index
-        passing = [(doc_id, d) for doc_id, d in nearest if (e := index.get(doc_id)) is not None and accept(e)]
-        if len(passing) >= CANDIDATES or len(nearest) < PREFETCH:
-            return passing[:CANDIDATES]  # the prefetch saw every document there is
-        allowed = index.matching(filters.equalities(), accept)
+    rows = KeywordRow.objects.filter(filters.keyword_q(), collection=collection)
+    passing_ids = set(rows.filter(doc_id__in=[doc_id for doc_id, _ in nearest]).values_list("doc_id", flat=True))
+    passing = [(doc_id, distance) for doc_id, distance in nearest if doc_id in passing_ids]
+    if len(passing) >= CANDIDATES or len(nearest) < PREFETCH:
+        return passing[:CANDIDATES]  # the prefetch saw every document there is
+    allowed = list(rows.order_by().values_list("doc_id", flat=True)[: MAX_QUERY_IDS + 1])
     if len(allowed) <= MAX_QUERY_IDS:
-        return store.query(collection, vector, CANDIDATES, ids=allowed)
+        return store.query(collection, vector, CANDIDATES, ids=allowed) if allowed else []
     return store.query(collection, vector, CANDIDATES, where)
 
 
-def _results(
-    ranked: list[tuple[str, float]], limit: int, snapshot: Snapshot, cache: KeywordIndexCache, filters: SearchFilters
-) -> list[dict]:
+def _results(ranked: list[tuple[str, float]], limit: int, snapshot: Snapshot, filters: SearchFilters) -> list[dict]:
     # A few more than asked: some may have been deleted or changed out of the filters a moment ago.
     picked = ranked[: limit * 2]
     ids = [doc_id for doc_id, _ in picked]
     rows = {
         doc_id: (text, metadata)
         for doc_id, text, metadata in IndexedDocument.objects.filter(
-            collection__in={snapshot.collection, cache.snapshot.collection if cache.snapshot else ""}, doc_id__in=ids
+            collection=snapshot.collection, doc_id__in=ids
         ).values_list("doc_id", "text", "metadata")
     }
     results = []
@@ -327,7 +225,6 @@ def _results(
         row = rows.get(doc_id)
         if row is None:
             continue  # deleted since it was ranked
-        # The ledger row is fresher than the in-memory facets (refreshed every REFRESH_SECONDS): show it.
         text, facets = row
         if not filters.accepts(facets):
             continue
@@ -348,18 +245,3 @@ def _results(
         if len(results) == limit:
             break
     return results
-
-
-def keyword_index_size() -> int:
-    return len(_cache.index)
-
-
-def default_provider_matches(snapshot: Snapshot | None) -> bool:
-    """Whether settings choose the provider/model the active collection was built with."""
-    if snapshot is None:
-        return True
-    try:
-        configured = get_embedding_provider()
-    except ImproperlyConfigured:
-        return False
-    return (configured.name, configured.model) == (snapshot.provider, snapshot.model)

@@ -1,12 +1,15 @@
 """Text normalisation: the tokenisers, the light stemmer, the stop words, character trigrams and edit distance.
 
-The one home of these pieces for the keyword index (keyword.py), the hashing embedding provider
-(embeddings.py) and the chat parser. Each caller keeps exactly the rules it was tuned with, so a piece
-exists in more than one form only where the callers differ:
-- words: `words()` keeps "v2.0" and "rider's" whole and reads ’ as ' (the keyword side); `plain_words()`
-  splits at every other character (the hashing provider, whose features are plain letters and digits);
-- stemming: `stem()` (search: possessive 's, -ies -> -y, then the plural s) is built on `singular()` (the
-  plural s alone: the hashing provider's whole stemmer);
+The one home of these pieces for retrieval (the words a keyword query searches and their misspellings:
+keyword_search.py, keyword_rows.py; exact names: `normalize`), the hashing embedding provider
+(embeddings.py), the chat parser and the search app. The stemming of indexed text and of keyword queries is
+the database's own (PostgreSQL's `english` configuration, SQLite's porter tokenizer), so rows and queries
+are always stemmed alike. A piece exists in more than one form only where its callers differ:
+- words: `words()` keeps "v2.0" and "rider's" whole, reads ’ as ' and drops accents ("café" -> "cafe");
+  `plain_words()` splits at every other character (the hashing provider, whose features are plain letters
+  and digits);
+- stemming: `stem()` (possessive 's, -ies -> -y, then the plural s) is built on `singular()` (the plural s
+  alone: the hashing provider's whole stemmer, and the form a query word is looked up in the vocabulary);
 - stop words: `STOP_WORDS` are the words a keyword query drops; the chat parser drops these and many
   more (words of conversation, prices and stock), so it keeps that longer list itself.
 """
@@ -14,6 +17,7 @@ exists in more than one form only where the callers differ:
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _WORD_RE = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 _PLAIN_WORD_RE = re.compile(r"[a-z0-9]+")
@@ -29,9 +33,17 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 SEARCH_KEEP_ENDINGS = ("ss", "us", "is")
 
 
+def fold_accents(text: str) -> str:
+    """ "Café Crème" -> "Cafe Creme": letters without their combining marks (as PostgreSQL's unaccent)."""
+    if text.isascii():
+        return text
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
 def words(text: str) -> list[str]:
-    """Lowercase words of letters and digits, with inner "." and "'" ("v2.0", "rider's"); ’ counts as '."""
-    return _WORD_RE.findall(text.lower().replace("’", "'"))
+    """Lowercase words of letters and digits, with inner "." and "'" ("v2.0", "rider's"); ’ counts as ',
+    accents are dropped."""
+    return _WORD_RE.findall(fold_accents(text.lower().replace("’", "'")))
 
 
 def plain_words(text: str) -> list[str]:
@@ -58,11 +70,6 @@ def stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     return singular(word, SEARCH_KEEP_ENDINGS)
-
-
-def tokenize(text: str) -> list[str]:
-    """The stemmed words of `text` without its stop words: the terms of the keyword index and its queries."""
-    return [stem(word) for word in words(text) if word not in STOP_WORDS]
 
 
 def trigrams(word: str) -> list[str]:

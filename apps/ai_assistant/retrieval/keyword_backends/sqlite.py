@@ -1,0 +1,66 @@
+"""SQLite full-text search: an FTS5 table over the keyword rows (porter stemmer, diacritics removed) ranked
+by bm25() with the fields' weights, and a trigram FTS5 table over the vocabulary for misspellings.
+
+Both FTS5 tables are "external content" tables kept in step by the triggers of migration 0007, so writing a
+KeywordRow is all a write does (`refresh` has nothing to do). The filters are a join of the match with
+KeywordRow's columns in the same statement.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q
+
+from apps.ai_assistant.models import KeywordRow
+from apps.ai_assistant.retrieval.keyword_backends.base import FIELD_WEIGHTS, KeywordBackend
+from apps.ai_assistant.retrieval.text import trigrams
+
+
+def _quoted(word: str) -> str:
+    """A word as an FTS5 string: a query of plain words can never be read as FTS5 syntax."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+class SqliteKeywordBackend(KeywordBackend):
+    vendor = "sqlite"
+
+    def rank(self, collection: str, words: list[str], filters: Q, k: int) -> list[tuple[str, float]]:
+        if not words:
+            return []
+        match = " OR ".join(_quoted(word) for word in words)
+        weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS)
+        # bm25() is lower for a better match: negated, a score grows with relevance like PostgreSQL's.
+        sql = (
+            f"SELECT k.doc_id, -bm25(keyword_row_fts, {weights}) AS score "
+            "FROM keyword_row_fts JOIN ai_assistant_keywordrow k ON k.document_id = keyword_row_fts.rowid "
+            "WHERE keyword_row_fts MATCH %s AND k.collection = %s"
+        )
+        params: list = [match, collection]
+        if filters:
+            # The filters as the ORM compiles them over KeywordRow, in the same statement.
+            rows = KeywordRow.objects.filter(filters, collection=collection).values("pk")
+            subquery, sub_params = rows.query.sql_with_params()
+            sql += f" AND k.document_id IN ({subquery})"
+            params.extend(sub_params)
+        sql += " ORDER BY score DESC, k.doc_id LIMIT %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, k])
+            return [(doc_id, float(score)) for doc_id, score in cursor.fetchall()]
+
+    def refresh(self, pks: list[int]) -> None:
+        return None  # the FTS5 triggers indexed the rows as they were written
+
+    def close_terms(self, collection: str, word: str, limit: int) -> list[str]:
+        grams = sorted({gram for gram in trigrams(word) if "#" not in gram})
+        if not grams:
+            return []
+        match = " OR ".join(_quoted(gram) for gram in grams)
+        # bm25 over the trigram table: more shared (and rarer) trigrams first.
+        sql = (
+            "SELECT t.term FROM keyword_term_fts JOIN ai_assistant_keywordterm t ON t.id = keyword_term_fts.rowid "
+            "WHERE keyword_term_fts MATCH %s AND t.collection = %s ORDER BY bm25(keyword_term_fts), t.term LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, collection, limit])
+            return [row[0] for row in cursor.fetchall()]
+
