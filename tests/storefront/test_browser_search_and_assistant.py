@@ -135,3 +135,20 @@ def test_assistant_panel_fits_a_390_px_screen(phone, shop):
     box = phone.locator("#assistant-panel").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert phone.blocked == []
+
+
+def test_staff_see_the_index_freshness_on_every_page(page, shop, django_user_model):
+    django_user_model.objects.create_superuser("boss", "boss@example.com", "a-long-passphrase")
+    page.goto("/shop/sign-in/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    for path in ("/", "/shop/families/bicycles/"):
+        with page.expect_response(re.compile(r"/api/ai-assistant/index/status$")) as status:
+            page.goto(path)
+        body = status.value.json()
+        badge = page.locator("[data-freshness] a")
+        expect(badge).to_contain_text(f"Search index: {body['pending_changes']} pending change")
+        expect(badge).to_contain_text("last sync")
+        assert badge.get_attribute("href") == "/admin/ai_assistant/indexstate/"  # the index status panel
+    assert page.blocked == []

@@ -72,7 +72,7 @@
     shop.api(badge.dataset.url).then(function (result) {
       badge.textContent = "";
       var link = shop.text("a", "", "");
-      link.href = badge.dataset.admin + "ai_assistant/";
+      link.href = badge.dataset.admin;  // the admin's index status panel
       if (result.status !== 200 || !result.body) {
         link.textContent = "Search index: status unavailable (" + result.status + ")";
       } else {
