@@ -272,6 +272,8 @@ AI_CHAT_RETENTION_DAYS = env_int("AI_CHAT_RETENTION_DAYS", 30, minimum=0)
 AI_EMBEDDING_CACHE_DAYS = env_int("AI_EMBEDDING_CACHE_DAYS", 30, minimum=0)
 # Search analytics (apps/search): records older than this many days are deleted by a daily beat task.
 AI_SEARCH_LOG_DAYS = env_int("AI_SEARCH_LOG_DAYS", 90, minimum=1)
+# The keyword search backend (retrieval/keyword_backends/); empty: the one of the database's vendor.
+AI_KEYWORD_BACKEND = env_choice("AI_KEYWORD_BACKEND", "", ("postgresql", "sqlite"))
 
 # --- Celery (names as in the original setup guide) -----------------------------------------
 # The broker: CELERY_BROKER_URL (RabbitMQ or Redis), else REDIS_URL, else the embedded filesystem broker of

@@ -22,7 +22,7 @@ BACKENDS: dict[str, type[KeywordBackend]] = {
 
 def get_keyword_backend() -> KeywordBackend:
     """The keyword backend of the default database (or of the AI_KEYWORD_BACKEND setting)."""
-    vendor = getattr(settings, "AI_KEYWORD_BACKEND", "") or connection.vendor
+    vendor = settings.AI_KEYWORD_BACKEND or connection.vendor
     try:
         return BACKENDS[vendor]()
     except KeyError:
