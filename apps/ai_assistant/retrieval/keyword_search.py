@@ -11,8 +11,6 @@ edit away (two for words of 7 letters or more), found through shared character t
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from apps.ai_assistant.models import KeywordRow, KeywordTerm
 from apps.ai_assistant.retrieval.filters import SearchFilters
 from apps.ai_assistant.retrieval.keyword_backends import get_keyword_backend
@@ -86,6 +84,8 @@ def exact_matches(collection: str, query: str, filters: SearchFilters) -> list[s
     key = normalize(query)
     if not key:
         return []
-    exact = Q(name_key=key) | Q(doc_type="part", option_keys__contains=f"|{key}|")
-    rows = KeywordRow.objects.filter(exact, filters.keyword_q(), collection=collection)
-    return sorted(rows.values_list("doc_id", flat=True))
+    rows = KeywordRow.objects.filter(filters.keyword_q(), collection=collection)
+    # Two indexed reads: an OR of both conditions made the database scan the whole collection (40 ms at 10k).
+    named = rows.filter(name_key=key).values_list("doc_id", flat=True)
+    parts = rows.filter(doc_type="part", option_keys__contains=f"|{key}|").values_list("doc_id", flat=True)
+    return sorted({*named, *parts})
