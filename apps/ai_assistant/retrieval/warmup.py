@@ -1,8 +1,9 @@
 """Warm a process up before it serves: load the embedding model, and for a web worker answer one search.
 
 Called where a process starts (gunicorn's post_worker_init in ecommerce_backend/gunicorn_conf.py, Celery's
-worker hooks in tasks.py), so no customer's first search waits seconds for the model, the keyword index or the
-vector store connection. A failure is logged, never raised: the first real request loads what is missing.
+worker hooks in tasks.py), so no customer's first search waits seconds for the model or the vector store
+connection (the keyword index is the database's: there is nothing of it to load). A failure is logged, never
+raised: the first real request loads what is missing.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def warm_search_when_index_ready(poll_seconds: float = 2.0, give_up_seconds: flo
     """On a first start the index is built after the web worker warmed up: warm the search once it exists.
 
     A daemon thread polls the index pointer; the first search of a new collection loads it in the vector store
-    and the keyword index, which a customer should not wait for.
+    server, which a customer should not wait for.
     """
     from apps.ai_assistant.indexing.state import active_collection
 
