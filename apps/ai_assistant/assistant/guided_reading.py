@@ -48,8 +48,9 @@ _ANY_RE = re.compile(r"\b(any( one)?|anything|whatever|(don'?t|do not) care|does
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "1st": 1, "2nd": 2,
              "3rd": 3, "4th": 4, "5th": 5}
 _ORDINAL_RE = re.compile(r"\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|last)\b")
+# "\s*(?:[.!]\s*)?$", not "\s*[.!]?\s*$": two spaces-runs side by side split a run of spaces every way (quadratic).
 _NUMBER_RE = re.compile(
-    r"^\s*(?:(?:number|option|no\.?|#)\s*)?(\d{1,2})\s*[.!]?\s*$|\b(?:number|option|#)\s*(\d{1,2})\b"
+    r"^\s*(?:(?:number|option|no\.?|#)\s*)?(\d{1,2})\s*(?:[.!]\s*)?$|\b(?:number|option|#)\s*(\d{1,2})\b"
 )
 # A choice phrased as a question ("can I have the red ones?") is still a choice.
 _CHOICE_LEAD_RE = re.compile(

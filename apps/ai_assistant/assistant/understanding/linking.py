@@ -49,6 +49,16 @@ def _product_tokens(vocab: Vocabulary) -> dict[int, set[str]]:
     return cached
 
 
+def _order(vocab: Vocabulary, kind: str) -> dict[int, int]:
+    """Each option's (or product's) position in the catalog, so candidates are tried in the catalog's order."""
+    attribute = f"_linking_{kind}_order"
+    cached = getattr(vocab, attribute, None)
+    if cached is None:
+        cached = {ref: n for n, ref in enumerate(vocab.options if kind == "option" else vocab.products)}
+        setattr(vocab, attribute, cached)
+    return cached
+
+
 def _description_index(vocab: Vocabulary) -> dict[str, set[tuple[str, int]]]:
     """Word -> the parts and options whose description holds it, computed once per vocabulary."""
     cached = getattr(vocab, "_linking_descriptions", None)
@@ -63,11 +73,67 @@ def _description_index(vocab: Vocabulary) -> dict[str, set[tuple[str, int]]]:
     return cached
 
 
-def _best_score(word: str, tokens: set[str], prefixes: bool) -> float:
+# A message has few names; a longer list of unexplained runs (a pasted text, a word repeated thousands of
+# times) is not linked beyond this many different runs, so a message's work stays in proportion to its size.
+MAX_RUNS_LINKED = 64
+# Words whose matches against the catalog's name words are remembered per vocabulary (then forgotten at once).
+MAX_WORDS_REMEMBERED = 20_000
+
+
+def _name_index(vocab: Vocabulary) -> tuple[dict[str, list[str]], dict[str, list[int]], dict[str, list[int]]]:
+    """(first letter -> the distinct name words, word -> options, word -> products), once per vocabulary.
+
+    Every score of token_score but an exact match needs the same first letter, so a message word is compared
+    with the name words of its first letter only, and a run's candidates are looked up, not scanned.
+    """
+    cached = getattr(vocab, "_linking_name_index", None)
+    if cached is None:
+        by_letter: dict[str, list[str]] = {}
+        options: dict[str, list[int]] = {}
+        products: dict[str, list[int]] = {}
+        for option_id, tokens in _name_tokens(vocab).items():
+            for token in tokens:
+                options.setdefault(token, []).append(option_id)
+        for product_id, tokens in _product_tokens(vocab).items():
+            for token in tokens:
+                products.setdefault(token, []).append(product_id)
+        for token in {*options, *products}:
+            by_letter.setdefault(token[:1], []).append(token)
+        cached = vocab._linking_name_index = (by_letter, options, products)
+    return cached
+
+
+def _word_matches(vocab: Vocabulary, word: str) -> dict[str, float]:
+    """The catalog's name words that `word` matches, with token_score's score (remembered per vocabulary)."""
+    memo: dict[str, dict[str, float]] | None = getattr(vocab, "_linking_word_matches", None)
+    if memo is None or len(memo) > MAX_WORDS_REMEMBERED:
+        memo = vocab._linking_word_matches = {}
+    found = memo.get(word)
+    if found is None:
+        by_letter = _name_index(vocab)[0]
+        found = {token: score for token in by_letter.get(word[:1], ()) if (score := token_score(word, token))}
+        memo[word] = found
+    return found
+
+
+def _candidates(vocab: Vocabulary, run: list[str], kind: str) -> set[int]:
+    """Ids of the options (kind "option") or products whose name words match every word of the run."""
+    by_token = _name_index(vocab)[1 if kind == "option" else 2]
+    found: set[int] | None = None
+    for word in run:
+        ids = {ref for token in _word_matches(vocab, word) for ref in by_token.get(token, ())}
+        found = ids if found is None else found & ids
+        if not found:
+            return set()
+    return found or set()
+
+
+def _best_score(vocab: Vocabulary, word: str, tokens: set[str], prefixes: bool) -> float:
     """How well `word` matches one of `tokens` (weighted by length); a word's start counts when `prefixes`."""
     best = 0.0
+    matches = _word_matches(vocab, word)
     for token in tokens:
-        score = token_score(word, token)
+        score = matches.get(token, 0.0)
         if score >= 0.8 or (score and prefixes):
             best = max(best, score * len(token))
     return best
@@ -79,25 +145,30 @@ def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_id
     scored: list[tuple[float, int, Term]] = []
     # "sus" for "suspension" only beside another word of the name or a part: alone, a word's start is too weak.
     prefixes = bool(part_ids) or len(run) > 1
-    for option_id, tokens in _name_tokens(vocab).items():
+    name_tokens = _name_tokens(vocab)
+    # Only the options whose name words match every word of the run can explain it; in catalog order.
+    for option_id in sorted(_candidates(vocab, run, "option"), key=_order(vocab, "option").__getitem__):
+        tokens = name_tokens[option_id]
         opt = vocab.options[option_id]
         if (part_ids and opt.part_id not in part_ids) or (category_ids and opt.category_id not in category_ids):
             continue
-        scores = [_best_score(w, tokens, prefixes) for w in run]
+        scores = [_best_score(vocab, w, tokens, prefixes) for w in run]
         # Every word of the run must be in the name: "15 bar vibe pump" is not the 15 bar rotary pump, and a
         # word's start alone ("pro" of "profile") names nothing.
-        if not all(scores) or not any(_best_score(w, tokens, False) for w in run):
+        if not all(scores) or not any(_best_score(vocab, w, tokens, False) for w in run):
             continue
         extra = len(tokens) - sum(1 for s in scores if s)
         bonus = 1.0 if opt.part_id in part_ids else 0.0
         scored.append((sum(scores) + bonus, -extra, Term("option", option_id, tuple(sorted(tokens)))))
     if not part_ids:
-        for product_id, tokens in _product_tokens(vocab).items():
+        product_tokens = _product_tokens(vocab)
+        for product_id in sorted(_candidates(vocab, run, "product"), key=_order(vocab, "product").__getitem__):
+            tokens = product_tokens[product_id]
             if category_ids and vocab.products[product_id].category_id not in category_ids:
                 continue
-            scores = [_best_score(w, tokens, prefixes) for w in run]
+            scores = [_best_score(vocab, w, tokens, prefixes) for w in run]
             # A product needs every word of the run, and more than one short word.
-            whole_word = any(_best_score(w, tokens, False) for w in run)
+            whole_word = any(_best_score(vocab, w, tokens, False) for w in run)
             if all(scores) and whole_word and (len(run) > 1 or len(run[0]) >= 5):
                 extra = len(tokens) - len(run)
                 scored.append((sum(scores), -extra, Term("product", product_id, tuple(sorted(tokens)))))
@@ -176,6 +247,18 @@ def _in_categories(vocab: Vocabulary, term: Term, category_ids: set[int]) -> boo
     return vocab.products[term.ref].category_id in category_ids
 
 
+def _link_run(vocab: Vocabulary, run: list[str], part_ids: set[int], category_ids: set[int]) -> list[Term]:
+    """The terms a run of unexplained words names, by the steps of the module's docstring in order."""
+    terms = _by_names(vocab, run, part_ids, category_ids)
+    if not terms and part_ids:
+        terms = (_by_names_and_descriptions(vocab, run, part_ids)
+                 or _by_descriptions(vocab, run, part_ids)
+                 or _by_meaning(vocab, run, part_ids))
+    if not terms and not part_ids:
+        terms = _part_by_description(vocab, run, category_ids)
+    return terms
+
+
 def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention]) -> list[Mention]:
     """`mentions` plus mentions for the runs of words they leave unexplained (see the module's docstring)."""
     named_categories = {t.ref for m in mentions for t in m.terms if t.kind == "category"}
@@ -191,6 +274,8 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
 
     new: list[Mention] = []
     absorbed: set[int] = set()
+    # The terms found for each different run (with its parts): a run met again is not linked again.
+    linked: dict[tuple[tuple[str, ...], frozenset[int]], list[Term]] = {}
     i = 0
     while i < len(words):
         if i in covering or words[i] in STOP_WORDS:
@@ -221,13 +306,12 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
             if start < i:
                 tries.append((run[:1], i, i + 1))
         for words_tried, first, last in tries if len(run) <= MAX_RUN else []:
-            terms = _by_names(vocab, words_tried, part_ids, named_categories)
-            if not terms and part_ids:
-                terms = (_by_names_and_descriptions(vocab, words_tried, part_ids)
-                         or _by_descriptions(vocab, words_tried, part_ids)
-                         or _by_meaning(vocab, words_tried, part_ids))
-            if not terms and not part_ids:
-                terms = _part_by_description(vocab, words_tried, named_categories)
+            key = (tuple(words_tried), frozenset(part_ids))
+            terms = linked.get(key)
+            if terms is None:
+                if len(linked) >= MAX_RUNS_LINKED:
+                    break
+                terms = linked[key] = _link_run(vocab, words_tried, part_ids, named_categories)
             if terms:
                 span_start = start if first == i else first
                 span_stop = stop if last == end else last
@@ -252,17 +336,18 @@ def merge_same_part(vocab: Vocabulary, words: list[str], picked: list[tuple[Ment
     by_part: dict[int, list[tuple[Mention, int]]] = {}
     for mention, option_id in picked:
         by_part.setdefault(vocab.options[option_id].part_id, []).append((mention, option_id))
-    result: list[int] = []
-    for _mention, option_id in picked:
-        part_id = vocab.options[option_id].part_id
-        group = by_part[part_id]
-        chosen = [option_id]
+    # Whether each part's group is merged, decided once per part (a long message picks many options).
+    merged: dict[int, list[int] | None] = {}
+    for part_id, group in by_part.items():
+        merged[part_id] = None
         if len({o for _, o in group}) > 1 and any(m.linked for m, _ in group):
             group_words = list(dict.fromkeys(w for m, _ in group for w in words[m.start : m.end]))
             explaining = _explaining_options(vocab, part_id, group_words)
-            chosen = explaining if len(explaining) == 1 else list(dict.fromkeys(o for _, o in group))
-        result.extend(o for o in chosen if o not in result)
-    return result
+            merged[part_id] = explaining if len(explaining) == 1 else list(dict.fromkeys(o for _, o in group))
+    result: dict[int, None] = {}
+    for _mention, option_id in picked:
+        result.update(dict.fromkeys(merged[vocab.options[option_id].part_id] or [option_id]))
+    return list(result)
 
 
 def _explaining_options(vocab: Vocabulary, part_id: int, group_words: list[str]) -> list[int]:
@@ -274,7 +359,7 @@ def _explaining_options(vocab: Vocabulary, part_id: int, group_words: list[str])
         described = set(tokens_of(vocab.descriptions.get(("option", opt.id), "") or ""))
         total = 0.0
         for word in group_words:
-            by_name = _best_score(word, tokens[opt.id], True)
+            by_name = _best_score(vocab, word, tokens[opt.id], True)
             if by_name:
                 total += by_name
             elif word in described or word in part_words:

@@ -14,6 +14,7 @@ sticks?", not "something for a music festival") is about something the shop does
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Vocabulary
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
@@ -42,34 +43,37 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
     if not raw:
         return ""
     known = catalog_words(vocab)
+    word_tokens = _tokens_by_word(m.group() for m in raw)
     # Token positions of each raw word, to see which words a catalog name covers.
     positions, n = [], 0
     for m in raw:
-        count = len(tokens_of(m.group()))
+        count = len(word_tokens[m.group()])
         positions.append(range(n, n + count))
         n += count
     product_end = {m.end for m in mentions if any(t.kind == "product" for t in m.terms)}
     covered = {i for m in mentions for i in range(m.start, m.end)}
 
-    def kind(k: int) -> str:
-        word = raw[k].group()
-        toks = tokens_of(word)
+    def word_kind(word: str) -> str:
+        """The kind a word has wherever it is; "" when that depends on whether a catalog name covers it."""
+        toks = word_tokens[word]
         if not toks or all(t in STOP_WORDS for t in toks):
             return "stop"
         if word.isdigit():
             return "number"
-        if all(i in covered for i in positions[k]) or all(t in known for t in toks):
-            return "known"
-        return "unknown"
+        return "known" if all(t in known for t in toks) else ""
 
-    kinds = [kind(k) for k in range(len(raw))]
+    word_kinds = {word: word_kind(word) for word in word_tokens}
+    kinds = [
+        word_kinds[m.group()] or ("known" if all(i in covered for i in positions[k]) else "unknown")
+        for k, m in enumerate(raw)
+    ]
     last = len(raw) - 1
     name_words = _product_name_words(vocab)
     for k, word_kind in enumerate(kinds):
         word = raw[k].group()
         after_product = positions[k].start in product_end and not (set(positions[k]) & covered)
         if after_product and kinds[k] != "stop" and (
-            word[0].isupper() or word.isdigit() or set(tokens_of(word)) <= name_words
+            word[0].isupper() or word.isdigit() or set(word_tokens[word]) <= name_words
         ):
             # "the Velocity Road Pro": a real name followed by a word of names is another product's name.
             kinds[k] = "unknown"
@@ -82,6 +86,15 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
         if capitalised or numbered:
             return _span(sentence, raw, kinds, k, vocab)
     return ""
+
+
+def _tokens_by_word(words: Iterable[str]) -> dict[str, list[str]]:
+    """tokens_of each different word once: a long message repeats its words."""
+    found: dict[str, list[str]] = {}
+    for word in words:
+        if word not in found:
+            found[word] = tokens_of(word)
+    return found
 
 
 def _product_name_words(vocab: Vocabulary) -> set[str]:
@@ -115,8 +128,10 @@ def find_unknown_thing(text: str, vocab: Vocabulary) -> str:
     hockey sticks?" -> "ice hockey sticks"), or ""."""
     known = catalog_words(vocab)
     runs: list[list[str]] = [[]]
-    for match in _RAW_WORD.finditer(text):
-        toks = tokens_of(match.group())
+    matches = list(_RAW_WORD.finditer(text))
+    word_tokens = _tokens_by_word(m.group() for m in matches)
+    for match in matches:
+        toks = word_tokens[match.group()]
         if toks and all(t not in known and t not in STOP_WORDS and not t.isdigit() for t in toks):
             runs[-1].append(match.group())
         elif runs[-1]:

@@ -18,6 +18,7 @@ same as the chat's rules (the plural s: `singular`) and keeps its own where the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from apps.ai_assistant.retrieval.text import singular
 
@@ -46,6 +47,7 @@ def normalize(text: str) -> str:
     return text.replace("colour", "color").replace("&", " and ")
 
 
+@lru_cache(maxsize=65536)  # a message repeats its words, and the catalog's names repeat across messages
 def stem(token: str) -> str:
     """A light stem: plurals to singular, so "rims" meets "rim" and "bikes" meets "bike"."""
     if token.isdigit() or len(token) <= 3:
