@@ -1,7 +1,7 @@
 """Accuracy and latency of the built-in shopping assistant, on sets that measure generalisation.
 
-    python -m bench.assistant                   # demo, dev, held-out and blind side by side (Markdown)
-    python -m bench.assistant --set dev         # one set: demo | dev | heldout | blind | large
+    python -m bench.assistant                   # demo, dev, written dev, held-out, blind side by side (Markdown)
+    python -m bench.assistant --set dev         # one set: demo | dev | written | heldout | blind | large
     python -m bench.assistant --set dev --verbose   # and every question with its answer
     python -m bench.assistant --set large       # answer times with 10,000 products (hashing embeddings)
 
@@ -28,7 +28,7 @@ ROWS = [
     "stock", "part_options", "product_facts", "not_sold", "injection", "follow_up",
 ]
 # Sets whose misses are printed by default; held-out and blind misses are not shown, so nobody tunes on them.
-SHOW_MISSES = {"demo", "dev"}
+SHOW_MISSES = {"demo", "dev", "written"}
 
 
 def run_child(name: str, out: Path, provider: str) -> None:
@@ -106,7 +106,8 @@ def print_details(run: dict, verbose: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["demo", "dev", "heldout", "blind", "large"], help="run one set only")
+    parser.add_argument("--set", choices=["demo", "dev", "written", "heldout", "blind", "large"],
+                        help="run one set only")
     parser.add_argument("--verbose", action="store_true", help="print every question and answer")
     parser.add_argument("--blind-root", type=Path, default=None, help="folder holding blind_*/ (bench/data)")
     parser.add_argument("--provider", default=None, help="embedding provider (default local; large: hashing)")
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.assistant_eval.question_sets import BLIND_ROOT, blind_folders
 
-    wanted = [args.set] if args.set else ["demo", "dev", "heldout", "blind"]
+    wanted = [args.set] if args.set else ["demo", "dev", "written", "heldout", "blind"]
     names: list[str] = []
     for name in wanted:
         if name == "blind":
@@ -129,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     if "blind" in wanted and not any(name.startswith("blind:") for name in names):
         log(f"no blind set: no blind_*/catalog.json under {args.blind_root or BLIND_ROOT}")
     runs = [run_set(name, args.provider or ("hashing" if name == "large" else "local")) for name in names]
-    labels = {"demo": "demo", "dev": "dev", "heldout": "held-out", "blind": "blind", "large": "10k"}
+    labels = {"demo": "demo", "dev": "dev", "written": "written dev", "heldout": "held-out", "blind": "blind",
+              "large": "10k"}
     print(summary_table(runs, [labels[name] for name in wanted]))
     for run in runs:
         print_details(run, args.verbose)

@@ -5,6 +5,8 @@
 | demo | the demo catalog | `demo_questions` (hand-written with the engine) | yes |
 | dev | `generate_catalog --style rich --seed 11` (6 families, 80 products) | pool A, seed 11 | may be |
 | heldout | `generate_catalog --style rich --seed 29` (6 families, 80 products) | pool B, seed 29 | never: only scored |
+| written | bench/data/dev_written/catalog.json (4 families, 56 products) | its assistant_questions.json, written
+  like a blind set by someone who never read the engine | yes: the development set for generalisation |
 | blind:<name> | bench/data/blind_<name>/catalog.json | its assistant_questions.json | never |
 | large | `generate_catalog --seed 5` (plain, 10,000 products) | pool A, seed 5 | latency only |
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 from bench.assistant_eval.catalog_facts import CatalogFacts
 
 BLIND_ROOT = Path(__file__).resolve().parent.parent / "data"
+WRITTEN_DEV = BLIND_ROOT / "dev_written"
 DEV = {"seed": 11, "style": "rich", "products": 80, "categories": 6, "pool": "A"}
 HELDOUT = {"seed": 29, "style": "rich", "products": 80, "categories": 6, "pool": "B"}
 LARGE = {"seed": 5, "style": "plain", "products": 10_000, "categories": 8, "pool": "A"}
@@ -72,15 +75,19 @@ def read_questions(path: Path) -> list[dict]:
     return questions
 
 
-def blind_set(folder: Path) -> QuestionSet:
+def folder_set(name: str, column: str, folder: Path) -> QuestionSet:
+    """A set kept as a folder of `catalog.json` + `assistant_questions.json` (blind sets, the written dev set)."""
+
     def load() -> None:
         from apps.catalog.services.demo_catalog import load_demo_catalog
 
         load_demo_catalog(folder / "catalog.json")
 
-    return QuestionSet(
-        f"blind:{folder}", "blind", load, lambda facts: read_questions(folder / "assistant_questions.json")
-    )
+    return QuestionSet(name, column, load, lambda facts: read_questions(folder / "assistant_questions.json"))
+
+
+def blind_set(folder: Path) -> QuestionSet:
+    return folder_set(f"blind:{folder}", "blind", folder)
 
 
 def blind_folders(root: Path = BLIND_ROOT) -> list[Path]:
@@ -88,9 +95,11 @@ def blind_folders(root: Path = BLIND_ROOT) -> list[Path]:
 
 
 def question_set(name: str) -> QuestionSet:
-    """"demo", "dev", "heldout", "large" or "blind:<folder>"."""
+    """"demo", "dev", "heldout", "written", "large" or "blind:<folder>"."""
     if name == "demo":
         return _demo()
+    if name == "written":
+        return folder_set("written", "written dev", WRITTEN_DEV)
     if name.startswith("blind:"):
         return blind_set(Path(name.split(":", 1)[1]))
     params = {"dev": DEV, "heldout": HELDOUT, "large": LARGE}[name]
