@@ -93,7 +93,15 @@ def refresh_rows(model: type[models.Model], pks: Iterable[int]) -> None:
         if kind:
             for start in range(0, len(pks), CHUNK):
                 SuggestEntry.objects.filter(kind=kind, object_id__in=pks[start : start + CHUNK]).delete()
-            SuggestEntry.objects.bulk_create(entries, batch_size=CHUNK)
+            # Two saves of one row may refresh it at once: the delete above cannot see the other's uncommitted
+            # entries, so its insert meets them; the later writer's name wins instead of failing the refresh.
+            SuggestEntry.objects.bulk_create(
+                entries,
+                batch_size=CHUNK,
+                update_conflicts=True,
+                unique_fields=["kind", "object_id", "position"],
+                update_fields=["text", "norm"],
+            )
         VocabularyWord.objects.bulk_create(
             [VocabularyWord(word=w, length=len(w), frequency=n) for w, n in found.items()],
             batch_size=CHUNK,
