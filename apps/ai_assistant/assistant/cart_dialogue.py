@@ -1,6 +1,7 @@
 """Adding to the cart from the chat, in two turns: the assistant proposes (a question stating the item and its
 price, the pending line kept in the session's context), and only a "yes" as the customer's next message in the
-same session adds it. Any other next message drops the proposal. The assistant never places an order.
+same session adds it. A plain "no thanks" is answered as a refusal; any other next message drops the proposal
+and is answered as a new question. The assistant never places an order.
 
 The "yes" is settled here, before any engine runs, so neither engine (nor a model steered by catalog text) can
 add a line on its own; proposing goes through the add_to_cart tool (tools/cart.py) for both engines.
@@ -23,6 +24,9 @@ CART_WORDS = frozenset({"cart", "basket", "trolley"})
 ADD_WORDS = frozenset({"add", "put", "place"})
 YES_WORDS = frozenset({"yes", "yep", "yeah", "yup", "sure", "ok", "okay", "confirm", "y"})
 NO_WORDS = frozenset({"no", "not", "don", "dont", "nope", "cancel", "never"})
+# Words that may follow a "no" in a plain refusal ("no thanks", "not now", "no, I don't need it").
+REFUSAL_WORDS = NO_WORDS | frozenset({"thanks", "thank", "you", "thx", "now", "maybe", "later", "it", "that", "this",
+                                      "please", "i", "t", "want", "need", "add", "one", "way", "sorry"})
 # A confirmation is short: "yes", "yes please, add it". A long message starting with "ok" is a new question.
 MAX_YES_WORDS = 6
 
@@ -40,6 +44,13 @@ def wants_to_add(message: str) -> bool:
 def is_yes(message: str) -> bool:
     words = _words(message)
     return bool(words) and words[0] in YES_WORDS and len(words) <= MAX_YES_WORDS and not set(words) & NO_WORDS
+
+
+def is_refusal(message: str) -> bool:
+    """"no thanks", "not now", "nope": a short message that only declines (not "no, the red ones")."""
+    words = _words(message)
+    return (bool(words) and words[0] in NO_WORDS and len(words) <= MAX_YES_WORDS
+            and all(word in REFUSAL_WORDS for word in words))
 
 
 def _last_shown_products(session: ChatSession) -> list[dict]:
@@ -75,6 +86,9 @@ def settle_pending(message: str, session: ChatSession, cart_owner: CartOwner | N
     if pending is None:
         return None
     session.context = context
+    if is_refusal(message):
+        return Answer("Alright, I haven't added it. Anything else I can help you find?", context=context,
+                      engine="cart")
     if not is_yes(message):
         return None
     if cart_owner is None:

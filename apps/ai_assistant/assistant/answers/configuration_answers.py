@@ -8,7 +8,7 @@ their effective prices given the other choices.
 from __future__ import annotations
 
 from apps.ai_assistant.assistant.answers.follow_ups import configuration_options
-from apps.ai_assistant.assistant.answers.phrasing import amount, category_singular, join_names, option_label
+from apps.ai_assistant.assistant.answers.phrasing import a_category, amount, join_names, option_label
 from apps.ai_assistant.assistant.engine import Answer
 from apps.ai_assistant.assistant.tools.quotes import quote_ids
 from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
@@ -24,7 +24,7 @@ def _same_part_answer(vocab: Vocabulary, option_ids: list[int]) -> str | None:
         if len(opts) > 1:
             part = vocab.parts[part_id]
             names = " or ".join(o.name for o in opts)
-            return (f"No: a {category_singular(vocab, part.category_id)} has exactly one {part.name.lower()}, "
+            return (f"No: {a_category(vocab, part.category_id)} has exactly one {part.name.lower()}, "
                     f"so choose {names}, not both.")
     return None
 
@@ -98,7 +98,7 @@ def answer_quote(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
     if same:
         return Answer(same, sources=[f"category:{category_id}"], context=new_context)
     q = quote_ids(category_id, option_ids, vocab)
-    cat = category_singular(vocab, category_id)
+    cat = a_category(vocab, category_id)
     chosen = join_names([vocab.options[i].name for i in option_ids])
     if q["conflicts"]:
         text = " ".join(
@@ -112,7 +112,7 @@ def answer_quote(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
     if q["missing_parts"]:
         # No amount for the incomplete configuration: a customer reads any sum as its price.
         names = join_names([m["part"] for m in q["missing_parts"]])
-        text = (f"To price a {cat} with {chosen or 'nothing chosen yet'} I still need: {names}. "
+        text = (f"To price {cat} with {chosen or 'nothing chosen yet'} I still need: {names}. "
                 f"Choose from — {_missing_parts_text(q)}.")
         if q["breakdown"]:
             # Each chosen option at its price with the other choices, never summed.
@@ -126,7 +126,7 @@ def answer_quote(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
         + (f" ({line['price_rule']})" if line["price_rule"] else "")
         for line in q["breakdown"]
     )
-    text = f"A {cat} with {chosen} costs {amount(q['price'])}:\n{breakdown}"
+    text = f"{cat[0].upper()}{cat[1:]} with {chosen} costs {amount(q['price'])}:\n{breakdown}"
     for item in q["out_of_stock"]:
         text += (f"\nNote: {join_names(item['options']) or 'one option'} "
                  f"{'is' if len(item['options']) <= 1 else 'are'} temporarily out of stock, so this "

@@ -20,7 +20,7 @@ def _closest_products(query: str, category_id: int | None, limit: int) -> list[P
     the cheapest of the category when the index cannot answer."""
     hits = search_index(query, type="product", category_id=category_id, limit=limit) if query.strip() else []
     if hits is None or (not hits and category_id is not None):
-        return query_products(category_id=category_id, sort="price_asc")[:limit]
+        return query_products(category_id=category_id, sort="price_asc").facts[:limit]
     return product_facts([int(h["object_id"]) for h in hits])[:limit]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from apps.ai_assistant.assistant.grammar import singular_name, with_article
 from apps.ai_assistant.assistant.tools.money import currency, money
 from apps.ai_assistant.assistant.tools.products import ProductFacts
 from apps.ai_assistant.assistant.understanding.vocabulary import OptionInfo, Vocabulary
@@ -32,8 +33,13 @@ def category_words(vocab: Vocabulary, category_id: int | None) -> str:
 
 
 def category_singular(vocab: Vocabulary, category_id: int) -> str:
-    name = vocab.categories[category_id].name.lower()
-    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+    """"bicycle" for Bicycles, "snowboard s5-2" for Snowboards S5-2 (grammar.py)."""
+    return singular_name(vocab.categories[category_id].name)
+
+
+def a_category(vocab: Vocabulary, category_id: int) -> str:
+    """"a bicycle", "an electric scooter": one of a family, with its article."""
+    return with_article(category_singular(vocab, category_id))
 
 
 def join_names(names: list[str]) -> str:

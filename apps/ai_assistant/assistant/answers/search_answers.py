@@ -57,18 +57,22 @@ def _search_state(p: ParsedMessage, vocab: Vocabulary, context: dict) -> dict:
     return state
 
 
-def _rank_by_words(facts: list[ProductFacts], query: str, vocab: Vocabulary, state: dict) -> tuple[list, list, bool]:
-    """(products ranked by the index for `query`, the index's document ids, whether any shares a word).
-
-    Vector search always finds a nearest neighbour; a product counts as a match by words only when its name
-    or description shares a word with what the customer asked for ("snow", "beginners").
-    """
+def _hits(query: str, vocab: Vocabulary, state: dict) -> list[dict] | None:
+    """The index's product hits for the customer's words under the search's filters (None: index unavailable)."""
     category_id = state["category_id"]
-    hits = search_index(
+    return search_index(
         " ".join(x for x in (query, category_words(vocab, category_id)) if x != "products"),
         type="product", category_id=category_id, min_price=state["min_price"], max_price=state["max_price"],
         in_stock=state["in_stock"], limit=20,
     )
+
+
+def _rank_by_words(facts: list[ProductFacts], hits: list[dict] | None, query: str) -> tuple[list, list, bool]:
+    """(products ranked by the index's `hits`, the index's document ids, whether any shares a word).
+
+    Vector search always finds a nearest neighbour; a product counts as a match by words only when its name
+    or description shares a word with what the customer asked for ("snow", "beginners").
+    """
     if hits is None:
         ranked = list(facts)  # the index is unavailable: look for the words in the products' own text
     else:
@@ -107,18 +111,26 @@ def answer_search(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
     new_context = {**context, **state, "kind": "search", "min_price": money(min_price),
                    "max_price": money(max_price)}
 
-    facts = query_products(category_id=category_id, option_ids=option_ids, min_price=min_price,
-                           max_price=max_price, in_stock=in_stock, sort=sort or "price_asc")
+    constraints = {"category_id": category_id, "option_ids": option_ids, "min_price": min_price,
+                   "max_price": max_price, "in_stock": in_stock, "sort": sort or "price_asc"}
     sources: list[str] = []
     structured = bool(category_id or option_ids or min_price is not None or max_price is not None or in_stock)
     closest = False
     contradictory = min_price is not None and max_price is not None and min_price > max_price
+    hits = _hits(query, vocab, state) if query and not contradictory else None
+    # With the index's hits, only they are priced; else a page of the cheapest (or dearest) and the count.
+    listed = query_products(**constraints, product_ids=[int(h["object_id"]) for h in hits] if hits else None)
+    facts, total = listed.facts, listed.total
     if query and not contradictory:
-        ranked, doc_ids, by_words = _rank_by_words(facts, query, vocab, state)
+        ranked, doc_ids, by_words = _rank_by_words(facts, hits, query)
+        if not ranked and structured and hits:
+            # No hit fits the constraints: the products that do are listed (the words matched none of them).
+            listed = query_products(**constraints)
+            facts, total = listed.facts, listed.total
         if by_words:
-            facts = ranked
+            facts, total = ranked, len(ranked)
         elif ranked and structured:
-            facts, closest = ranked, True
+            facts, total, closest = ranked, len(ranked), True
         elif not structured:
             # No word of the question is in the catalog's text: a use ("for commuting to the office") is
             # matched by meaning to a family, else the help text.
@@ -134,22 +146,22 @@ def answer_search(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
     if not facts:
         return _nothing_found(what, state, sources, new_context)
     shown = facts[:MAX_LISTED]
-    if sort == "price_asc" and len(facts) > 1:
-        head = f"The cheapest of {len(facts)} {what} is the {shown[0].name} at {amount(shown[0].price)}."
-    elif sort == "price_desc" and len(facts) > 1:
-        head = f"The most expensive of {len(facts)} {what} is the {shown[0].name} at {amount(shown[0].price)}."
+    if sort == "price_asc" and total > 1:
+        head = f"The cheapest of {total} {what} is the {shown[0].name} at {amount(shown[0].price)}."
+    elif sort == "price_desc" and total > 1:
+        head = f"The most expensive of {total} {what} is the {shown[0].name} at {amount(shown[0].price)}."
     elif closest:
         head = f"Nothing matches “{query}” exactly; the closest {what}:"
     else:
         matching = f" matching “{query}”" if query else ""
-        head = f"I found {len(facts)} {what}{matching}" + (":" if len(facts) > 1 else ".")
-        if len(facts) == 1:
+        head = f"I found {total} {what}{matching}" + (":" if total > 1 else ".")
+        if total == 1:
             head = f"I found one match for {what}{matching}: the {shown[0].name} at {amount(shown[0].price)}."
     lines = [head]
-    if len(facts) > 1 or sort or closest:
+    if total > 1 or sort or closest:
         lines += product_lines(shown)
-        if len(facts) > len(shown):
-            lines.append(f"…and {len(facts) - len(shown)} more.")
+        if total > len(shown):
+            lines.append(f"…and {total - len(shown)} more.")
     return Answer("\n".join(lines), [f.card() for f in shown], sources + [f"product:{f.id}" for f in shown],
                   context=new_context)
 
@@ -161,7 +173,7 @@ def _nothing_found(what: str, state: dict, sources: list[str], new_context: dict
     if state["min_price"] is not None or state["max_price"] is not None:
         facts = query_products(category_id=state["category_id"], option_ids=state["option_ids"],
                                in_stock=state["in_stock"],
-                               sort="price_asc" if state["max_price"] is not None else "price_desc")[:1]
+                               sort="price_asc" if state["max_price"] is not None else "price_desc").facts[:1]
     if facts:
         best = facts[0]
         word = "cheapest" if state["max_price"] is not None else "most expensive"

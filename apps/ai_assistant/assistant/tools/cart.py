@@ -8,6 +8,7 @@ the same cart service as the API. Nothing here places an order.
 
 from __future__ import annotations
 
+from apps.ai_assistant.assistant.grammar import singular_name
 from apps.ai_assistant.assistant.tools.arguments import (
     ToolError,
     integer,
@@ -47,9 +48,8 @@ def _describe(priced, quantity: int) -> str:
     if priced.product_name:
         what = priced.product_name
     else:
-        what = f"a custom {priced.category_name.lower() or 'configuration'} (" + ", ".join(
-            item.option for item in priced.breakdown
-        ) + ")"
+        family = singular_name(priced.category_name) if priced.category_name else "configuration"
+        what = f"a custom {family} (" + ", ".join(item.option for item in priced.breakdown) + ")"
     return f"{quantity} × {what}"
 
 

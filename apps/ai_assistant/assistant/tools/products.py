@@ -26,10 +26,13 @@ from apps.ai_assistant.assistant.tools.arguments import (
 )
 from apps.ai_assistant.assistant.tools.money import currency, money
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
+from apps.ai_assistant.retrieval.indexed_prices import products_by_indexed_price
 from apps.preconfigured_products import selectors as product_selectors
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 
-# Upper bound of products priced per constraint query (the chat lists a handful).
+# Products priced per constraint query: the page the answers and the tool list from (the chat shows five,
+# the tool at most 50), and the bound of the candidates quoted when the index cannot pick the page.
+PAGE = 50
 MAX_CANDIDATES = 2000
 SORTS = ("price_asc", "price_desc")
 
@@ -108,22 +111,17 @@ def product_cards(product_ids: list[int]) -> list[dict]:
     return [f.card() for f in product_facts(product_ids)]
 
 
-def query_products(
-    *,
-    category_id: int | None = None,
-    option_ids: list[int] | tuple[int, ...] = (),
-    min_price: Decimal | None = None,
-    max_price: Decimal | None = None,
-    in_stock: bool | None = None,
-    sort: str | None = None,
-) -> list[ProductFacts]:
-    """Products that have every option in `option_ids` and whose computed price is within the limits."""
-    qs = _products_queryset()
-    if category_id is not None:
-        qs = qs.filter(category_id=category_id)
-    for option_id in dict.fromkeys(option_ids):
-        qs = qs.filter(selections__option_id=option_id)
-    facts = _facts(list(qs.order_by("id")[:MAX_CANDIDATES]))
+@dataclass(frozen=True)
+class ProductList:
+    """A page of products priced by the configurator, and how many products match in all."""
+
+    facts: list[ProductFacts]
+    total: int
+
+
+def _within(facts: list[ProductFacts], min_price: Decimal | None, max_price: Decimal | None,
+            in_stock: bool | None) -> list[ProductFacts]:
+    """The facts whose computed price and availability pass the limits."""
     result = []
     for fact in facts:
         if (min_price is not None or max_price is not None) and fact.price is None:
@@ -137,11 +135,56 @@ def query_products(
         if in_stock is False and fact.available:
             continue
         result.append(fact)
-    if sort == "price_desc":
-        result.sort(key=lambda f: (f.price is None, -(f.price or 0), f.id))
-    elif sort == "price_asc":
-        result.sort(key=lambda f: (f.price is None, f.price or 0, f.id))
     return result
+
+
+def _sorted(facts: list[ProductFacts], sort: str | None) -> list[ProductFacts]:
+    if sort == "price_desc":
+        return sorted(facts, key=lambda f: (f.price is None, -(f.price or 0), f.id))
+    if sort == "price_asc":
+        return sorted(facts, key=lambda f: (f.price is None, f.price or 0, f.id))
+    return sorted(facts, key=lambda f: f.id)
+
+
+def query_products(
+    *,
+    category_id: int | None = None,
+    option_ids: list[int] | tuple[int, ...] = (),
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    in_stock: bool | None = None,
+    sort: str | None = None,
+    product_ids: list[int] | None = None,
+) -> ProductList:
+    """Products that have every option in `option_ids` and whose computed price is within the limits: at most
+    PAGE of them (the cheapest, or the dearest with sort "price_desc"), and how many match in all.
+
+    Only the page is quoted by the configurator: the live index's prices pick it (retrieval/indexed_prices.py),
+    so a family of thousands costs one indexed query and PAGE quotes. `product_ids` (search hits) limits the
+    candidates to those. Without an index, the first MAX_CANDIDATES products by id are quoted.
+    """
+    products = PreConfiguredProduct.objects.filter(is_active=True, category__is_active=True)
+    if category_id is not None:
+        products = products.filter(category_id=category_id)
+    for option_id in dict.fromkeys(option_ids):
+        products = products.filter(selections__option_id=option_id)
+    if product_ids is not None:
+        ids = list(dict.fromkeys(int(i) for i in product_ids))[:MAX_CANDIDATES]
+        facts = _within(_facts(list(_products_queryset().filter(id__in=ids, pk__in=products.values("pk")))),
+                        min_price, max_price, in_stock)
+        return ProductList(_sorted(facts, sort)[:PAGE], len(facts))
+    listed = products_by_indexed_price(
+        category_id=category_id, among=products.values("pk"), min_price=min_price, max_price=max_price,
+        in_stock=in_stock, descending=sort == "price_desc", limit=PAGE,
+    )
+    if listed is None:
+        facts = _within(_facts(list(_products_queryset().filter(pk__in=products.values("pk"))
+                                    .order_by("id")[:MAX_CANDIDATES])), min_price, max_price, in_stock)
+        return ProductList(_sorted(facts, sort)[:PAGE], len(facts))
+    ids, total = listed
+    # The page again by the configurator's prices: one whose price moved since its index write drops out.
+    facts = _within(_facts(list(_products_queryset().filter(id__in=ids))), min_price, max_price, in_stock)
+    return ProductList(_sorted(facts, sort), total - (len(ids) - len(facts)))
 
 
 # -- the find_products tool ----------------------------------------------------------------------
@@ -184,7 +227,7 @@ def find_products(
     opts, unknown = resolve_options(vocab, cat.id if cat else None, list(options or []))
     if sort not in (None, "", "price_asc", "price_desc"):
         raise ToolError("sort must be price_asc or price_desc")
-    facts = query_products(
+    listed = query_products(
         category_id=cat.id if cat else None,
         option_ids=[o.id for o in opts],
         min_price=non_negative_number(min_price, "min_price"),
@@ -193,9 +236,9 @@ def find_products(
         sort=sort or "price_asc",
     )
     limit = max(1, min(int(limit or 10), 50))
-    shown = facts[:limit]
+    shown = listed.facts[:limit]
     return {
-        "total": len(facts),
+        "total": listed.total,
         "products": [f.id for f in shown],
         "results": [
             {"product_id": f.id, "name": f.name, "category": f.category, "price": money(f.price),
