@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_http(f"http://127.0.0.1:{port}/healthz", 120, web)
         pages = storefront_pages()
         warm = KeepAliveClient(port, {"Content-Type": "application/json"}, timeout=120)
-        for n in range(4 * args.workers):  # every worker loads the model and its keyword index once
+        for n in range(4 * args.workers):  # every worker loads the embedding model once
             for paths in pages.values():
                 warm.request("GET", paths[n % len(paths)])
             if everything:

@@ -20,13 +20,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.dispatch import Signal
 from django.utils import timezone
 
 from apps.ai_assistant.models import IndexedDocument, IndexState
-
-# Sent after this process moved the pointer or the ledger version (no arguments).
-pointer_moved = Signal()
 
 
 class RebuildInProgress(RuntimeError):
@@ -107,8 +103,6 @@ def claim_first_collection(target: Target) -> bool:
             ledger_version=F("ledger_version") + 1,
         )
     )
-    if won:
-        _search_sees_it()
     return won
 
 
@@ -149,7 +143,6 @@ def switch_active(target: Target) -> str:
             last_rebuild_at=timezone.now(),
             ledger_version=F("ledger_version") + 1,
         )
-    _search_sees_it()
     return previous
 
 
@@ -158,7 +151,6 @@ def mark_updated(collection: str) -> None:
     IndexState.objects.filter(pk=1, active_collection=collection).update(
         ledger_version=F("ledger_version") + 1, last_update_at=timezone.now()
     )
-    _search_sees_it()
 
 
 # --- the rebuild slot: one rebuild task queued or running at a time ------------------------------
@@ -248,9 +240,3 @@ def search_pointer() -> tuple[str, str, str, int] | None:
         .first()
     )
     return row if row and row[0] else None
-
-
-def _search_sees_it() -> None:
-    # Other processes notice the new version within REFRESH_SECONDS; this one must read its own write at once:
-    # the search cache of this process (retrieval/hybrid.py) listens to `pointer_moved`.
-    pointer_moved.send(sender=IndexState)
