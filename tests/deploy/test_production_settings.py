@@ -133,4 +133,4 @@ def test_plain_http_is_redirected_except_the_health_check(probe):
 
 
 def test_the_ai_endpoints_have_throttle_rates_in_production(probe):
-    assert probe["throttles"] == {"ai_search": "120/min", "ai_chat": "30/min"}
+    assert probe["throttles"] == {"ai_search": "120/min", "ai_chat": "30/min", "ai_suggest": "600/min"}
