@@ -48,6 +48,8 @@ _YES_NO_RE = re.compile(
     r"^\s*(is|are|do|does|did|has|have|will|would|can|could|any)\b|"
     r"\b(is|are|does|do|will|would|can|could) (that|this|it|they|these|those|one)\b"
 )
+# A question led by one of these words asks for a thing or an amount, not for a yes or a no.
+_WH_RE = re.compile(r"^\s*(what|which|how|where|when|why|who|whose|show|list|find|tell|give)\b|^\s*whats?\b")
 # A use ("for a music festival") rather than a thing: answered by the nearest family, not "we don't sell".
 _PURPOSE_RE = re.compile(r"\bfor\b")
 # A pronoun standing for what the previous answer was about.
@@ -107,7 +109,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     )
     if parsed.unknown_name and not vocab.product_names_held:
         # A large catalog's product names are not in the vocabulary: a real product is no unknown name.
-        named = vocab.products_named(parsed.unknown_name)
+        named = vocab.products_named_in(question, parsed.unknown_name)
         if named:
             parsed.unknown_name = ""
             parsed.product_ids = [p.id for p in named]
@@ -138,6 +140,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     used = set()
     by_start = {m.start: m for m in mentions}
     picked: list[tuple[Mention, int]] = []
+    absorbed: set[int] = set()  # part mentions that an option's words before them took in
     for mention in mentions:
         terms = mention.terms
         if parsed.category_id is not None:
@@ -145,7 +148,11 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             terms = [t for t in terms if _owner_category(vocab, t) == parsed.category_id]
             if not terms:
                 continue
+        if id(mention) in absorbed:
+            continue
         term = _pick(vocab, terms, mention, by_start)
+        if term.kind == "option":
+            term = _with_next_part(vocab, words, mention, term, by_start, absorbed)
         if not (mention.linked and term.kind == "part"):
             # A part known by a word of its description ("powder") keeps that word for the search too.
             used.update(range(mention.start, mention.end))
@@ -156,15 +163,34 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
     parsed.option_ids = merge_same_part(vocab, words, picked)
+    if parsed.option_ids:
+        # Beside options, a part that has one option only names that option ("... and a stomp pad").
+        for part_id in list(parsed.part_ids):
+            only = vocab.part_options(part_id)
+            if len(only) == 1 and only[0].id not in parsed.option_ids:
+                parsed.option_ids.append(only[0].id)
+                parsed.part_ids.remove(part_id)
     parsed.free_text = " ".join(
         w for i, w in enumerate(words) if i not in used and w not in STOP_WORDS and not w.replace(".", "").isdigit()
     )
 
-    if not parsed.unknown_name and not mentions and parsed.free_text and not _PURPOSE_RE.search(text):
+    if (not parsed.unknown_name and not parsed.product_ids and not mentions and parsed.free_text
+            and not _PURPOSE_RE.search(text)):
         # A thing, not a use ("ice hockey sticks", not "for a music festival"), in words the catalog never uses.
         parsed.unknown_name = find_unknown_thing(name_text, vocab)
+        if parsed.unknown_name and not vocab.product_names_held:
+            # "alpenglow nomad running shoe 423": a product's name written in lower case (looked up, as above).
+            named = vocab.products_named_in(question, parsed.unknown_name)
+            if named:
+                parsed.unknown_name = ""
+                parsed.product_ids = [p.id for p in named]
     parsed.n_parts = len({vocab.options[i].part_id for i in parsed.option_ids})
-    parsed.is_yes_no = bool(_YES_NO_RE.search(text))
+    parsed.is_follow_up = bool(_FOLLOW_UP_RE.search(text.strip()))
+    # "navy mesh in stock?", "glass top with an oil finish?": a question without a question word is a yes/no
+    # one; a follow-up ("and with blue rims?") goes on with what the previous one asked.
+    parsed.is_yes_no = bool(_YES_NO_RE.search(text)) or (
+        text.rstrip().endswith("?") and not _WH_RE.search(text) and not parsed.is_follow_up
+    )
     if not mentions and context.get("kind") == "product" and context.get("product_ids") and _IT_RE.search(text):
         # "is it in stock?", "can I get it now?" after a product's answer: that product.
         parsed.product_ids = [int(i) for i in context["product_ids"]]
@@ -173,7 +199,6 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.asks_price = bool(_PRICE_Q_RE.search(text))
     parsed.asks_compat = bool(_COMPAT_RE.search(text))
     parsed.asks_options = bool(_OPTIONS_Q_RE.search(text))
-    parsed.is_follow_up = bool(_FOLLOW_UP_RE.search(text.strip()))
     parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
     parsed.kind = _classify(parsed, text, context)
     return parsed
@@ -234,6 +259,27 @@ def _pick(vocab: Vocabulary, terms: list[Term], mention: Mention, by_start: dict
     return terms[0]
 
 
+def _with_next_part(
+    vocab: Vocabulary, words: list[str], mention: Mention, term: Term, by_start: dict[int, Mention],
+    absorbed: set[int],
+) -> Term:
+    """The option of the part named right after `mention` whose name holds its words, when `term` (an option of
+    another part, known by a shortened name) is not that part's: "adjustable armrests" is 4D adjustable
+    armrests, not the Adjustable headrest. The part's mention is then taken in (added to `absorbed`)."""
+    following = by_start.get(mention.end)
+    if following is None or not all(t.kind == "part" for t in following.terms):
+        return term
+    part_ids = {t.ref for t in following.terms}
+    if vocab.options[term.ref].part_id in part_ids:
+        return term
+    said = set(words[mention.start : mention.end])
+    fitting = [o for part_id in sorted(part_ids) for o in vocab.part_options(part_id) if said <= set(tokens_of(o.name))]
+    if len(fitting) != 1:
+        return term
+    absorbed.add(id(following))
+    return Term("option", fitting[0].id, tuple(tokens_of(fitting[0].name)))
+
+
 def _classify(p: ParsedMessage, text: str, context: dict) -> str:
     """The kind of question: compatibility, quote, option_price, option_stock, part_options,
     out_of_stock, product_info, search or help."""
@@ -253,7 +299,7 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "product_info"
     if n_options >= 2 and p.asks_compat and not p.asks_price and not search_like:
         return "compatibility"
-    if n_options >= 2 and not p.asks_price and not search_like and _YES_NO_RE.search(text) and _parts(p) > 1:
+    if n_options >= 2 and not p.asks_price and not search_like and p.is_yes_no and _parts(p) > 1:
         # A yes/no question about options of different parts ("can the step-through frame take fat wheels?",
         # "the diamond frame with road wheels, does that work?") asks whether they go together.
         return "compatibility"
@@ -267,7 +313,7 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "out_of_stock"
     if n_options == 1 and p.asks_price and not search_like:
         return "quote" if p.category_explicit else "option_price"
-    if n_options == 1 and p.asks_stock and not p.category_explicit and not has_limits and _YES_NO_RE.search(text):
+    if n_options == 1 and p.asks_stock and not p.category_explicit and not has_limits and p.is_yes_no:
         return "option_stock"
     if not (p.category_id or p.option_ids or p.part_ids or p.product_ids or p.free_text or has_limits):
         return "help"

@@ -183,7 +183,8 @@ class Vocabulary:
             **{("option", o.id): o.description for o in option_rows},
         }
         product_rows = PreConfiguredProduct.objects.filter(is_active=True, category_id__in=active)
-        held = product_rows.count() <= MAX_PRODUCT_NAMES
+        # Counted up to the limit only: a COUNT over 10,000 products cost more than the rest of the load.
+        held = product_rows.order_by()[: MAX_PRODUCT_NAMES + 1].count() <= MAX_PRODUCT_NAMES
         products = (
             [ProductInfo(p.id, p.category_id, p.name) for p in product_rows.only("id", "category_id", "name")]
             if held
@@ -210,11 +211,25 @@ class Vocabulary:
             # Glued spellings: "fullsuspension", "8speed", "fatbike".
             self.terms.append(Term(kind, ref, ("".join(toks),)))
 
+    def _head_nouns(self) -> dict[int, str]:
+        """The last word of each category's name of several words ("Dining Tables": "table") when no other
+        category's name ends with it and no part or option is named with it: customers say "tables"."""
+        heads: dict[str, list[int]] = {}
+        for cat in self.categories.values():
+            toks = tokens_of(cat.name)
+            if len(toks) > 1:
+                heads.setdefault(toks[-1], []).append(cat.id)
+        named = {t for item in (*self.parts.values(), *self.options.values()) for t in tokens_of(item.name)}
+        return {ids[0]: head for head, ids in heads.items() if len(ids) == 1 and head not in named}
+
     def _build_terms(self) -> None:
+        heads = self._head_nouns()
         for cat in self.categories.values():
             names = {cat.name, cat.slug.replace("-", " ")}
             key = " ".join(tokens_of(cat.name))
             names.update(CATEGORY_SYNONYMS.get(key, []))
+            if cat.id in heads:
+                names.add(heads[cat.id])
             for name in names:
                 self._add("category", cat.id, name)
         part_words: dict[int, set[str]] = {}
@@ -273,6 +288,18 @@ class Vocabulary:
             return [p for p in self.products.values() if " ".join(tokens_of(p.name)) == wanted]
         rows = PreConfiguredProduct.objects.filter(is_active=True, name__iexact=name.strip()[:200])
         return [ProductInfo(p.id, p.category_id, p.name) for p in rows.only("id", "category_id", "name")[:5]]
+
+    def products_named_in(self, message: str, start: str) -> list[ProductInfo]:
+        """Active products whose name begins with `start` (the words a message names a product by, as
+        unknown_names.py cut them: "Polaris Drift") and whose whole name is in `message` ("… the Polaris Drift
+        Scooter 830?"); at most a few, looked up in the database when the vocabulary does not hold the names."""
+        if self.product_names_held:
+            return self.products_named(start)
+        said = f" {' '.join(tokens_of(message))} "
+        rows = PreConfiguredProduct.objects.filter(is_active=True, name__istartswith=start.strip()[:200])
+        found = [ProductInfo(p.id, p.category_id, p.name) for p in rows.only("id", "category_id", "name")[:20]]
+        found = [p for p in found if f" {' '.join(tokens_of(p.name))} " in said]
+        return sorted(found, key=lambda p: -len(p.name))[:5]
 
     def find_option(self, category_id: int | None, value: str | int) -> OptionInfo | None:
         if (pk := _as_id(value)) is not None:
