@@ -25,6 +25,9 @@ LAMPS = {
     "incompatibilities": [],
     "price_rules": [],
     "products": [
+        # More products starting with the same words than a look-up by the first words would return.
+        *({"name": f"Polaris Drift Lamp {n}", "options": ["Linen shade"], "description": "Another lamp."}
+          for n in range(100, 140)),
         {"name": "Polaris Drift Lamp 830", "options": ["Brass shade"], "description": "A brass desk lamp."},
         {"name": "Polaris Drift Lamp 83", "options": ["Linen shade"], "description": "A linen desk lamp."},
     ],
@@ -50,7 +53,7 @@ def test_a_product_named_with_its_number_is_found_beyond_the_names_held(lamps, c
 
 
 def test_a_product_named_in_lower_case_is_found_too(lamps, chat):
-    answer = chat("polaris drift lamp 830 cost?")["answer"]
+    answer = chat("polaris drift lamp 830 cost.")["answer"]
     assert "The Polaris Drift Lamp 830 costs 55.00 EUR" in answer and "don't sell" not in answer, answer
 
 

@@ -6,10 +6,13 @@ names given by a model through the same lookups.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
+
+from django.db.models import Q
 
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
 from apps.catalog.models import Category, Part, PartOption
@@ -18,6 +21,10 @@ from apps.preconfigured_products.models import PreConfiguredProduct
 # Product names are matched only while the catalog is small enough to hold them in memory per message;
 # in a larger catalog the search index finds products by name instead.
 MAX_PRODUCT_NAMES = 2000
+
+# Words after the start of a product's name that are tried as the rest of it ("Scooter 830").
+MAX_NAME_TAIL = 4
+_NAME_WORD_RE = re.compile(r"[^\s?!,;:]+")
 
 # Words a part name shares with many parts; they do not name a part on their own.
 GENERIC_PART_WORDS = {"type", "color", "kind", "style", "size", "model", "option", "the", "and", "of"}
@@ -290,16 +297,26 @@ class Vocabulary:
         return [ProductInfo(p.id, p.category_id, p.name) for p in rows.only("id", "category_id", "name")[:5]]
 
     def products_named_in(self, message: str, start: str) -> list[ProductInfo]:
-        """Active products whose name begins with `start` (the words a message names a product by, as
-        unknown_names.py cut them: "Polaris Drift") and whose whole name is in `message` ("… the Polaris Drift
-        Scooter 830?"); at most a few, looked up in the database when the vocabulary does not hold the names."""
+        """Active products whose whole name the message writes from `start` on (the words unknown_names.py cut
+        out: "Polaris Drift" of "… the Polaris Drift Scooter 830?"), any case; the longest name first. Looked up
+        in the database when the vocabulary does not hold the names: the message's next few words are tried as
+        whole names (an exact, bounded look-up, however many products share the first words)."""
         if self.product_names_held:
             return self.products_named(start)
-        said = f" {' '.join(tokens_of(message))} "
-        rows = PreConfiguredProduct.objects.filter(is_active=True, name__istartswith=start.strip()[:200])
-        found = [ProductInfo(p.id, p.category_id, p.name) for p in rows.only("id", "category_id", "name")[:20]]
-        found = [p for p in found if f" {' '.join(tokens_of(p.name))} " in said]
-        return sorted(found, key=lambda p: -len(p.name))[:5]
+        words = [w.rstrip(".") for w in _NAME_WORD_RE.findall(message)]
+        first = [w.rstrip(".") for w in _NAME_WORD_RE.findall(start)]
+        lowered = [w.lower() for w in words]
+        size = len(first)
+        at = next((i for i in range(len(words) - size + 1)
+                   if size and lowered[i : i + size] == [w.lower() for w in first]), None)
+        if at is None:
+            return []
+        names = [" ".join(words[at:end]) for end in range(at + size, min(at + size + MAX_NAME_TAIL, len(words)) + 1)]
+        query = Q()
+        for name in names:
+            query |= Q(name__iexact=name[:200])
+        rows = PreConfiguredProduct.objects.filter(query, is_active=True).only("id", "category_id", "name")[:5]
+        return sorted((ProductInfo(p.id, p.category_id, p.name) for p in rows), key=lambda p: -len(p.name))
 
     def find_option(self, category_id: int | None, value: str | int) -> OptionInfo | None:
         if (pk := _as_id(value)) is not None:
