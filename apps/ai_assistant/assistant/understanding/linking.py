@@ -187,6 +187,19 @@ def _by_names_and_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[
     return []
 
 
+def _by_names_and_descriptions_anywhere(vocab: Vocabulary, run: list[str], category_ids: set[int]) -> list[Term]:
+    """The one option (of the named categories, if any) that a word of the run names and whose name, description
+    or part explains every other word ("grey fabric": Graphite fabric, "dark grey woven fabric"; "leather cover":
+    Black leather of the Upholstery part, "seat cover material")."""
+    if len(run) < 2:
+        return []
+    named = {ref for word in run for ref in _candidates(vocab, [word], "option")}
+    parts = {vocab.options[ref].part_id for ref in named
+             if not category_ids or vocab.options[ref].category_id in category_ids}
+    found = [o for part_id in sorted(parts) for o in _explaining_options(vocab, part_id, run) if o in named]
+    return [Term("option", found[0], tuple(run))] if len(found) == 1 else []
+
+
 def _by_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
     index = _description_index(vocab)
     for word in run:
@@ -255,7 +268,9 @@ def _link_run(vocab: Vocabulary, run: list[str], part_ids: set[int], category_id
                  or _by_descriptions(vocab, run, part_ids)
                  or _by_meaning(vocab, run, part_ids))
     if not terms and not part_ids:
-        terms = _part_by_description(vocab, run, category_ids)
+        terms = _by_names_and_descriptions_anywhere(vocab, run, category_ids) or _part_by_description(
+            vocab, run, category_ids
+        )
     return terms
 
 
@@ -284,7 +299,8 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
         end = i
         while end < len(words) and end not in covering and words[end] not in STOP_WORDS:
             end += 1
-        if all(w.replace(".", "").isdigit() for w in words[i:end]):
+        numbers_only = all(w.replace(".", "").isdigit() for w in words[i:end])
+        if numbers_only and (end - i > 1 or len(words[i]) < 2):
             i = end  # numbers alone are no name ("size 2"); beside words they are ("149 mm")
             continue
         start, stop = i, end
@@ -305,6 +321,23 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
                 tries.append((run[-1:], end - 1, end))
             if start < i:
                 tries.append((run[:1], i, i + 1))
+        if numbers_only:
+            # A number alone ("freestyle rocker, 154, ...") names the one option whose name holds it, if one does.
+            tries = [(run, i, end)]
+        found_one = False
+        if part_ids and len(run) <= MAX_RUN:
+            # The part named beside the run may be another family's word ("grey fabric" of a chair, where
+            # backpacks have a Fabric part): first the run with it, against every option's name and description.
+            for first, last in dict.fromkeys([(start, stop), (i, stop), (start, end)]):
+                key = (tuple(words[first:last]), frozenset({-1}))
+                if key not in linked and len(linked) < MAX_RUNS_LINKED:
+                    linked[key] = _by_names_and_descriptions_anywhere(vocab, words[first:last], named_categories)
+                if linked.get(key):
+                    new.append(Mention(first, last, 0.5 * sum(len(w) for w in words[first:last]), linked[key], True))
+                    absorbed.update(id(covering[j]) for j in range(first, last) if j in covering)
+                    found_one = True
+                    tries = []
+                    break
         for words_tried, first, last in tries if len(run) <= MAX_RUN else []:
             key = (tuple(words_tried), frozenset(part_ids))
             terms = linked.get(key)
@@ -312,17 +345,64 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
                 if len(linked) >= MAX_RUNS_LINKED:
                     break
                 terms = linked[key] = _link_run(vocab, words_tried, part_ids, named_categories)
+                if numbers_only and not (len(terms) == 1 and terms[0].kind == "option"):
+                    terms = linked[key] = []
+            if terms and len(words_tried) > 1 and all(t.kind == "product" for t in terms):
+                # Words of a product's name that are also whole names of options ("round glass": Round 110 cm
+                # and Tempered glass top, not the Lumen Glass Round) are those options.
+                pieces = _segments(vocab, words, first, last, named_categories, linked)
+                if sum(m.end - m.start for m in pieces) == last - first:
+                    new += pieces
+                    found_one = True
+                    break
             if terms:
+                found_one = True
                 span_start = start if first == i else first
                 span_stop = stop if last == end else last
                 new.append(Mention(span_start, span_stop, 0.5 * sum(len(w) for w in words_tried), terms, True))
                 absorbed.update(id(m) for m in part_mentions.values())
                 break
+        if not found_one and not numbers_only:
+            new += _segments(vocab, words, i, end, named_categories, linked)
         i = end
     if not new:
         return mentions
     kept = [m for m in mentions if id(m) not in absorbed]
     return sorted(kept + new, key=lambda m: m.start)
+
+
+def _segments(
+    vocab: Vocabulary, words: list[str], i: int, end: int, category_ids: set[int],
+    linked: dict[tuple[tuple[str, ...], frozenset[int]], list[Term]],
+) -> list[Mention]:
+    """Mentions for a run no option explains as a whole, cut into the longest pieces that each name one
+    ("reclaimed pine, 220 cm": the commas are gone from the words). Kept only when the pieces explain at least
+    half of the run's words: a sentence of the customer's own ("lower back pain ... at my desk") is no list of
+    names that happens to hold "back"; one piece alone must explain more than half."""
+    pieces: list[Mention] = []
+    k = end if end - i < 2 else i
+    while k < end:
+        for size in range(min(MAX_RUN, end - k), 0, -1):
+            piece = words[k : k + size]
+            if size == 1 and (piece[0].replace(".", "").isdigit() and len(piece[0]) < 2):
+                continue
+            key = (tuple(piece), frozenset())
+            terms = linked.get(key)
+            if terms is None:
+                if len(linked) >= MAX_RUNS_LINKED:
+                    return []
+                terms = linked[key] = _link_run(vocab, piece, set(), category_ids)
+            options = [t for t in terms if t.kind == "option"]
+            if len(options) == 1:  # a piece names one option ("round": Round 110 cm, not the Round products)
+                pieces.append(Mention(k, k + size, 0.5 * sum(len(w) for w in piece), options, True))
+                k += size
+                break
+        else:
+            k += 1
+    explained = sum(m.end - m.start for m in pieces)
+    # One piece must explain most of the run ("22 l daypack" of "22 l daypack take"; not "back" of "back pain").
+    enough = 2 * explained >= end - i if len(pieces) > 1 else 2 * explained > end - i
+    return pieces if pieces and enough else []
 
 
 def merge_same_part(vocab: Vocabulary, words: list[str], picked: list[tuple[Mention, int]]) -> list[int]:
@@ -353,7 +433,9 @@ def merge_same_part(vocab: Vocabulary, words: list[str], picked: list[tuple[Ment
 def _explaining_options(vocab: Vocabulary, part_id: int, group_words: list[str]) -> list[int]:
     """The options of a part that explain every word (by name, else by description), best first; only the best."""
     tokens = _name_tokens(vocab)
-    part_words = set(tokens_of(vocab.parts[part_id].name))
+    part_words = set(tokens_of(vocab.parts[part_id].name)) | (
+        set(tokens_of(vocab.descriptions.get(("part", part_id), "") or "")) - STOP_WORDS
+    )
     scores: dict[int, float] = {}
     for opt in vocab.part_options(part_id):
         described = set(tokens_of(vocab.descriptions.get(("option", opt.id), "") or ""))

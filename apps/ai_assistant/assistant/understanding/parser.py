@@ -50,6 +50,7 @@ _YES_NO_RE = re.compile(
 )
 # A question led by one of these words asks for a thing or an amount, not for a yes or a no.
 _WH_RE = re.compile(r"^\s*(what|which|how|where|when|why|who|whose|show|list|find|tell|give)\b|^\s*whats?\b")
+_WH_ASKS_RE = re.compile(r"\b(what|which|how much|how|where|when|why|who)\s+(is|are|does|do|will|would|can|could)\b")
 # A use ("for a music festival") rather than a thing: answered by the nearest family, not "we don't sell".
 _PURPOSE_RE = re.compile(r"\bfor\b")
 # A pronoun standing for what the previous answer was about.
@@ -188,8 +189,11 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.is_follow_up = bool(_FOLLOW_UP_RE.search(text.strip()))
     # "navy mesh in stock?", "glass top with an oil finish?": a question without a question word is a yes/no
     # one; a follow-up ("and with blue rims?") goes on with what the previous one asked.
-    parsed.is_yes_no = bool(_YES_NO_RE.search(text)) or (
-        text.rstrip().endswith("?") and not _WH_RE.search(text) and not parsed.is_follow_up
+    # "what does that come to" is led by its question word: no yes/no question.
+    parsed.is_yes_no = not _WH_RE.search(text) and not _WH_ASKS_RE.search(text) and (
+        bool(_YES_NO_RE.search(text))
+        # Options of three parts or more with a "?" ask what they come to, not whether they go together.
+        or (text.rstrip().endswith("?") and not parsed.is_follow_up and parsed.n_parts < 3)
     )
     if not mentions and context.get("kind") == "product" and context.get("product_ids") and _IT_RE.search(text):
         # "is it in stock?", "can I get it now?" after a product's answer: that product.
@@ -297,6 +301,10 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "not_sold"
     if p.product_ids and not n_options and not has_limits:
         return "product_info"
+    if _parts(p) >= 3 and not search_like and not _SEARCH_RE.search(text) and not p.is_yes_no:
+        # Options of three parts or more, neither a search nor a yes/no question, describe a configuration to
+        # price ("round glass table 110cm on hairpin legs, matte lacquer", "... + fixed arms = ?").
+        return "quote"
     if n_options >= 2 and p.asks_compat and not p.asks_price and not search_like:
         return "compatibility"
     if n_options >= 2 and not p.asks_price and not search_like and p.is_yes_no and _parts(p) > 1:

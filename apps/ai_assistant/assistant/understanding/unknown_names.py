@@ -3,7 +3,7 @@
 A word is taken for part of a product or brand name the shop does not sell when the catalog's names and
 descriptions never use it and it is written like a name:
 - capitalised inside a sentence ("the Zephyr"), not right after a preposition ("good for Paris");
-- beside a model number ("zephyr 3000");
+- followed by a model number ("zephyr 3000"; "9 hours" counts hours);
 - right after a real product's name, a capitalised word, a number or a word of other products' names ("the
   Velocity Road Pro"): a near-miss name is not the product.
 The name reported is the customer's own span of words around it ("Zephyr 3000 e-bike", "Velocity Road Pro").
@@ -82,7 +82,9 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
             continue
         after_preposition = k > 0 and raw[k - 1].group().lower() in _PREPOSITIONS
         capitalised = word[0].isupper() and k > 0 and not after_preposition
-        numbered = (k > 0 and kinds[k - 1] == "number") or (k < last and kinds[k + 1] == "number")
+        # A model number follows its name ("zephyr 3000"); a word after a number is what is counted ("9 hours",
+        # "10 people"), unless written as a name (capitalised, above).
+        numbered = k < last and kinds[k + 1] == "number"
         if capitalised or numbered:
             return _span(sentence, raw, kinds, k, vocab)
     return ""

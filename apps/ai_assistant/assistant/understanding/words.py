@@ -36,6 +36,7 @@ _STOP_TEXT = (
     add swap change replace"""
 )
 
+_GLUED_UNIT_RE = re.compile(r"(?<=\d)(?=(?:mm|cm|m|l|kg|g)\b)")
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 
 
@@ -44,6 +45,8 @@ def normalize(text: str) -> str:
     text = text.lower()
     text = re.sub(r"(?<=\d)[,’'](?=\d{3}\b)", "", text)
     text = re.sub(r"\bthru\b", "through", text)
+    # A number glued to its unit is the number and the unit ("70l", "180cm"), as catalog names write them.
+    text = _GLUED_UNIT_RE.sub(" ", text)
     return text.replace("colour", "color").replace("&", " and ")
 
 
