@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from apps.ai_assistant.assistant.understanding.linking import link_unexplained
 from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
-from apps.ai_assistant.assistant.understanding.words import normalize
+from apps.ai_assistant.assistant.understanding.words import normalize, tokens_of
 
 # A sentence ends at ".", "!", "?" or ";" followed by a space (not inside "1.5"), or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -30,7 +31,13 @@ def _asks(sentence: str, vocab: Vocabulary) -> bool:
         or bool(_QUESTION_START.search(text))
         or low is not None or high is not None or sort is not None
         or bool(vocab.match(text))
+        or _names_options(text, vocab)
     )
+
+
+def _names_options(text: str, vocab: Vocabulary) -> bool:
+    """Whether linking finds options in a sentence exact matching did not ("just a 22 L daypack in ripstop")."""
+    return any(t.kind == "option" for m in link_unexplained(vocab, tokens_of(text), []) for t in m.terms)
 
 
 def question_text(message: str, vocab: Vocabulary) -> str:
