@@ -72,3 +72,10 @@ def test_a_category_is_named_by_its_head_noun(vocab):
 def test_a_word_after_a_number_is_counted_not_a_product_name(vocab):
     assert parse("we host dinners for 10 people", vocab).unknown_name == ""
     assert parse("do you have the Zephyr 3000?", vocab).unknown_name == "Zephyr 3000"
+
+
+def test_adding_a_part_of_one_option_to_the_configuration_just_priced_names_that_option(vocab):
+    snowboards = next(c.id for c in vocab.categories.values() if c.name == "Snowboards")
+    parsed = parse("ok and if I also add the stomp pad?", vocab, {"kind": "quote", "category_id": snowboards})
+    assert [vocab.options[i].name for i in parsed.option_ids] == ["Diamond stomp pad"]
+    assert parse("what does a stomp pad do?", vocab).option_ids == []

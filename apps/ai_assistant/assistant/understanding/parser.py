@@ -164,8 +164,10 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
     parsed.option_ids = merge_same_part(vocab, words, picked)
-    if parsed.option_ids:
-        # Beside options, a part that has one option only names that option ("... and a stomp pad").
+    continues_quote = context.get("kind") in {"quote", "compatibility"} and bool(_FOLLOW_UP_RE.search(text.strip()))
+    if parsed.option_ids or continues_quote:
+        # Beside options, or adding to the configuration just priced, a part that has one option only names
+        # that option ("... and a stomp pad", "and if I also add the stomp pad?").
         for part_id in list(parsed.part_ids):
             only = vocab.part_options(part_id)
             if len(only) == 1 and only[0].id not in parsed.option_ids:
