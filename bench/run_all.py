@@ -15,6 +15,7 @@ import time
 # name -> (full arguments, quick arguments)
 BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "relevance": ([], []),
+    "relevance_heldout": (["--products-only"], ["--products-only"]),
     "index": (["--sizes", "1000,10000,50000"], ["--sizes", "1000"]),
     "freshness": ([], ["--quick"]),
     "assistant": ([], ["--set", "demo"]),
