@@ -9,6 +9,7 @@ from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
 from apps.ai_assistant.indexing.state import BUILDING, EMPTY, READY
 from apps.ai_assistant.retrieval.query import MAX_LIMIT, resolve_category
 from apps.catalog.models import PartOption
+from apps.search.selectors.matches import RELEVANCE, SORTS
 
 MAX_OPTIONS = 10  # option ids in one `options` filter
 MAX_OFFSET = 1000
@@ -45,6 +46,11 @@ class SearchQuerySerializer(serializers.Serializer):
     offset = serializers.IntegerField(
         min_value=0, max_value=MAX_OFFSET, required=False, default=0,
         help_text=f"Results to skip (0-{MAX_OFFSET}, default 0): the page is results[offset:offset+limit].",
+    )
+    sort = serializers.ChoiceField(
+        choices=list(SORTS), required=False, default=RELEVANCE,
+        help_text="relevance (default), price (lowest first) or -price (highest first): the order of all matches, "
+        "applied before the page is cut; results without a price come last.",
     )
     options = serializers.CharField(
         required=False, max_length=200,

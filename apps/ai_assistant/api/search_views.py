@@ -21,6 +21,7 @@ from apps.ai_assistant.indexing.state import search_readiness
 from apps.ai_assistant.retrieval.hybrid import SearchFilters
 from apps.ai_assistant.retrieval.query import MAX_QUERY_CHARS
 from apps.catalog.api.schema import BAD_REQUEST, DetailSerializer
+from apps.search.selectors.matches import RELEVANCE, SORTS
 from apps.search.selectors.search_page import search_page
 from apps.search.services.analytics import record_search
 from ecommerce_backend.throttling import SearchRateThrottle
@@ -38,6 +39,10 @@ PARAMETERS = [
     OpenApiParameter("options", OpenApiTypes.STR, description="Option ids, e.g. 3,17: products having all of them."),
     OpenApiParameter("limit", OpenApiTypes.INT, description="1-50, default 10."),
     OpenApiParameter("offset", OpenApiTypes.INT, description="Results to skip, 0-1000, default 0."),
+    OpenApiParameter(
+        "sort", OpenApiTypes.STR, enum=list(SORTS),
+        description="relevance (default), price or -price: orders every match before the page is cut.",
+    ),
 ]
 
 
@@ -119,6 +124,7 @@ class SearchView(APIView):
                 option_ids=data.get("options"),
                 offset=data["offset"],
                 limit=data["limit"],
+                sort=data["sort"],
             )
         except TransientIndexError as exc:
             logger.warning("search: vector store unavailable: %s", exc)
@@ -152,4 +158,6 @@ def _recorded_filters(data: dict) -> dict:
         recorded[name] = None if data.get(name) is None else str(data[name])
     if data["offset"]:
         recorded["offset"] = data["offset"]
+    if data["sort"] != RELEVANCE:
+        recorded["sort"] = data["sort"]
     return recorded

@@ -3,7 +3,8 @@
 Hybrid search fuses the CANDIDATES nearest documents and the CANDIDATES best keyword hits that pass the
 filters (apps/ai_assistant/retrieval/hybrid.py), so "all matches" is that fused list: up to about a hundred
 documents. `search_matches()` asks for all of it once (MAX_MATCHES), and the page (`offset`, `limit`), the
-`total` and the facets are all cut from the same list, so they always agree.
+`total` and the facets are all cut from the same list, so they always agree. `sorted_by(sort)` orders that
+whole list (relevance, price, -price) before a page is cut, so a sorted page is never sorted within a page only.
 
 The options filter (products having every one of some options) is not one of SearchFilters' fields: it is
 passed as `OptionFilters`, a SearchFilters that also accepts only the allowed product ids (in memory, in
@@ -14,6 +15,7 @@ whatever the ranking did.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q
@@ -24,6 +26,8 @@ from apps.preconfigured_products.models import PreConfiguredProductOption
 
 MAX_MATCHES = 200  # more than the fused list of hybrid search ever holds (2 x CANDIDATES + exact names)
 MAX_WHERE_IDS = 5000  # the most allowed ids sent to Chroma; beyond, only the in-memory check applies
+RELEVANCE, PRICE, PRICE_DESC = "relevance", "price", "-price"
+SORTS = (RELEVANCE, PRICE, PRICE_DESC)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,20 @@ class Matches:
 
     def page(self, offset: int, limit: int) -> list[dict]:
         return self.hits[offset : offset + limit]
+
+    def sorted_by(self, sort: str) -> Matches:
+        """These matches in `sort` order: relevance (as ranked), price or -price (lowest or highest first).
+
+        Hits without a price (categories) come last either way; equal prices keep their relevance order.
+        """
+        if sort == RELEVANCE:
+            return self
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        priced = [hit for hit in self.hits if hit.get("price") is not None]
+        unpriced = [hit for hit in self.hits if hit.get("price") is None]
+        priced.sort(key=lambda hit: Decimal(hit["price"]), reverse=sort == PRICE_DESC)  # stable, also reversed
+        return Matches(priced + unpriced, self.keyword_hits, self.searched)
 
 
 def products_with_all_options(option_ids: list[int]) -> frozenset[int]:

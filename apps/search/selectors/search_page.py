@@ -7,7 +7,7 @@ from typing import Any
 
 from apps.ai_assistant.retrieval.hybrid import SearchFilters
 from apps.search.selectors.facets import search_facets
-from apps.search.selectors.matches import search_matches
+from apps.search.selectors.matches import RELEVANCE, search_matches
 from apps.search.selectors.spelling import correct_query
 
 
@@ -21,10 +21,17 @@ class SearchPage:
 
 
 def search_page(
-    query: str, filters: SearchFilters, *, option_ids: list[int] | None = None, offset: int = 0, limit: int = 10
+    query: str,
+    filters: SearchFilters,
+    *,
+    option_ids: list[int] | None = None,
+    offset: int = 0,
+    limit: int = 10,
+    sort: str = RELEVANCE,
 ) -> SearchPage:
-    """Hits offset..offset+limit of `query`, the total, the facets of all matched products, a suggestion."""
-    matches = search_matches(query, filters, option_ids)
+    """Hits offset..offset+limit of `query` in `sort` order (over all matches, then paged), the total, the
+    facets of all matched products, a suggestion."""
+    matches = search_matches(query, filters, option_ids).sorted_by(sort)
     # Not "when the results are few": the vector side always finds neighbours, so a misspelt query is never
     # short of results. A word outside the catalog's vocabulary has no hits of its own; when a catalog word
     # is one typo away, that is the suggestion (one indexed query when every word is known).
