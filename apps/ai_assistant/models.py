@@ -166,6 +166,38 @@ class IndexState(models.Model):
         return self.active_collection or "(no collection)"
 
 
+class RebuildChunk(models.Model):
+    """One chunk of a rebuild spread over workers: the documents one task writes into the new collection.
+
+    indexing/rebuild_chunks.py is the only module that writes these rows; they go when the rebuild ends.
+    """
+
+    QUEUED, RUNNING, DONE = "queued", "running", "done"
+
+    rebuild_id = models.CharField(max_length=64, db_index=True)
+    index = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+    collection = models.CharField(max_length=128)
+    doc_ids = models.JSONField(default=list)
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    status = models.CharField(max_length=16, default=QUEUED)
+    worker = models.CharField(max_length=255, blank=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    documents = models.PositiveIntegerField(default=0)
+    embedded = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Last sign of life of the task running it (set when it starts and after each batch).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rebuild_id", "index"]
+        constraints = [models.UniqueConstraint(fields=["rebuild_id", "index"], name="rebuild_chunk_one_per_index")]
+
+    def __str__(self) -> str:
+        return f"{self.rebuild_id} {self.index + 1}/{self.total}"
+
+
 class ChatSession(models.Model):
     """A conversation; only whoever started it (owner, or client_key for an anonymous browser) continues it."""
 
