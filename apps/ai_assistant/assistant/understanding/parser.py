@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from apps.ai_assistant.assistant.understanding.linking import link_unexplained, merge_same_part
+from apps.ai_assistant.assistant.understanding.linking import link_unexplained
 from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
+from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
 from apps.ai_assistant.assistant.understanding.sentences import question_text
 from apps.ai_assistant.assistant.understanding.unknown_names import find_unknown_name, find_unknown_thing
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
