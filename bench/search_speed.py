@@ -1,0 +1,246 @@
+"""Search speed at scale with the local model's query embedding, split by stage (issue 17: p50/p95 <= 30/80 ms
+at 10k products).
+
+    python -m bench.search_speed                                  # 10,000 products, SQLite
+    DATABASE_URL=postgres://.../scratch python -m bench.search_speed   # PostgreSQL (its catalog is replaced)
+    python -m bench.search_speed --products 1000 --queries 50
+
+1. A synthetic catalog (`generate_synthetic_catalog`, seed --seed), its search vocabulary, and an index built
+   with --index-provider (default `hashing`: 10k documents in a minute, where the local model needs 5-60
+   minutes on a shared machine). The hashing and the local model's vectors have the same dimension (384,
+   checked), so the collection is then pointed at the local model: every search embeds its query with
+   all-MiniLM-L6-v2 and queries the 10k-vector collection exactly as in production. Only the ranking's
+   quality is meaningless here (the documents' vectors are lexical hashes); `bench.relevance` measures that.
+2. --queries distinct queries (bench.index's generator) through GET /api/ai-assistant/search in this process
+   (Django's test client: routing, middleware, throttle, serializers, facets, did-you-mean, the analytics row;
+   no network), once plain and once with filters (type=product, one category, in stock).
+3. Per search: wall time, this process's CPU time (what the machine's load does not inflate), the Chroma
+   server's CPU and, on PostgreSQL, the database backend's CPU (both from /proc); and per stage, wall and CPU:
+   query embedding, vector query, keyword ranking (+ exact names), intent, result rows, facets, did-you-mean,
+   analytics write.
+
+Every figure is printed with the load average before and after the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.common import log, markdown_table, percentile, setup_environment, timed
+
+TARGET_P50_MS, TARGET_P95_MS = 30.0, 80.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=100, help="distinct queries, each run plain and filtered")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--index-provider", default="hashing", choices=["hashing", "local"])
+    return parser.parse_args(argv)
+
+
+def process_cpu_ms(pid: int) -> float:
+    """User + system CPU time of another process so far (Linux /proc), in ms; NaN when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS
+
+
+class StageClock:
+    """Wraps module functions so each call adds its wall and CPU ms to a named stage of the current search."""
+
+    def __init__(self) -> None:
+        self.current: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+
+    def wrap(self, module, attribute: str, stage: str) -> None:
+        original: Callable = getattr(module, attribute)
+
+        def timed_call(*args, **kwargs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                box = self.current[stage]
+                box[0] += (time.perf_counter() - wall) * 1000
+                box[1] += (time.process_time() - cpu) * 1000
+
+        setattr(module, attribute, timed_call)
+
+    def take(self) -> dict[str, tuple[float, float]]:
+        taken = {stage: (wall, cpu) for stage, (wall, cpu) in self.current.items()}
+        self.current.clear()
+        return taken
+
+
+STAGES = [
+    ("query embedding", "hybrid", "_query_vector"),
+    ("vector query", "hybrid", "_vector_hits"),
+    ("keyword ranking", "hybrid", "keyword_ranking"),
+    ("exact names", "hybrid", "exact_matches"),
+    ("intent", "hybrid", "_family_members"),
+    ("result rows", "hybrid", "_results"),
+    ("facets", "search_page", "search_facets"),
+    ("did-you-mean", "search_page", "correct_query"),
+    ("analytics write", "search_views", "record_search"),
+]
+
+
+def instrument() -> StageClock:
+    from apps.ai_assistant.api import search_views
+    from apps.ai_assistant.retrieval import hybrid
+    from apps.search.selectors import search_page
+
+    modules = {"hybrid": hybrid, "search_page": search_page, "search_views": search_views}
+    clock = StageClock()
+    for stage, module, attribute in STAGES:
+        clock.wrap(modules[module], attribute, stage)
+    return clock
+
+
+def prepare_index(products: int, seed: int, index_provider: str) -> dict:
+    """A fresh catalog of `products`, its vocabulary, an index built with `index_provider`, and the collection
+    pointed at the local model (see the module docstring). Returns what it built and how long it took."""
+    from apps.ai_assistant.models import IndexState
+    from apps.ai_assistant.retrieval.embeddings import LOCAL_MODEL, get_embedding_provider
+    from apps.ai_assistant.services.index_service import get_index_service
+    from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
+    from apps.search.services.vocabulary import refresh_all
+    from bench.index import reset_everything
+
+    reset_everything()
+    log(f"generating {products} products (seed {seed})")
+    generate_synthetic_catalog(products=products, seed=seed)
+    refresh_all()
+    local = get_embedding_provider("local", LOCAL_MODEL)
+    builder = get_embedding_provider(index_provider)
+    if builder.dimensions != local.dimensions:
+        raise SystemExit(f"{builder!r} and {local!r} differ in dimension: build with --index-provider local")
+    log(f"building the index with {builder!r}")
+    with timed() as took:
+        built = get_index_service().build_index()
+    IndexState.objects.filter(pk=1).update(embedding_provider="local", embedding_model=LOCAL_MODEL)
+    local.embed(["warm the model up"])
+    return {"documents": built["added"], "build_s": took[0]}
+
+
+def database_backend_pid() -> int | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None  # SQLite runs in this process: its CPU is in the process's
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def run_searches(client, queries: list[dict], clock: StageClock, chroma_pid: int) -> list[dict]:
+    """One record per search: wall, cpu, chroma_cpu, db_cpu (ms) and the stages."""
+    db_pid = database_backend_pid()
+    records = []
+    for params in queries:
+        chroma0 = process_cpu_ms(chroma_pid)
+        db0 = process_cpu_ms(db_pid) if db_pid else 0.0
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get("/api/ai-assistant/search", params)
+        record = {
+            "wall": (time.perf_counter() - wall) * 1000,
+            "cpu": (time.process_time() - cpu) * 1000,
+            "chroma_cpu": process_cpu_ms(chroma_pid) - chroma0,
+            "db_cpu": (process_cpu_ms(db_pid) - db0) if db_pid else float("nan"),
+            "stages": clock.take(),
+            "hits": len(response.json()["results"]) if response.status_code == 200 else -1,
+        }
+        if response.status_code != 200:
+            raise SystemExit(f"search {params} answered {response.status_code}: {response.content[:300]!r}")
+        records.append(record)
+    return records
+
+
+def summary_rows(label: str, records: list[dict]) -> list[list[str]]:
+    def p(values: list[float], pct: float) -> str:
+        return f"{percentile(values, pct):.1f}"
+
+    def mean(values: list[float]) -> str:
+        values = [v for v in values if v == v]
+        return f"{sum(values) / len(values):.1f}" if values else "-"
+
+    rows = [[
+        label, "whole search", p([r["wall"] for r in records], 50), p([r["wall"] for r in records], 95),
+        p([r["cpu"] for r in records], 50), p([r["cpu"] for r in records], 95),
+        mean([r["chroma_cpu"] for r in records]), mean([r["db_cpu"] for r in records]),
+    ]]  # fmt: skip
+    for stage, _module, _attribute in STAGES:
+        walls = [r["stages"].get(stage, (0.0, 0.0))[0] for r in records]
+        cpus = [r["stages"].get(stage, (0.0, 0.0))[1] for r in records]
+        rows.append([label, stage, p(walls, 50), p(walls, 95), p(cpus, 50), p(cpus, 95), "", ""])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("AI_SEARCH_THROTTLE", "1000000/min")
+    env = setup_environment("search_speed", provider=args.index_provider)
+    from django.db import connection
+    from django.test import Client
+
+    from apps.catalog.models import Category
+    from bench.index import make_queries
+
+    built = prepare_index(args.products, args.seed, args.index_provider)
+    rng = random.Random(args.seed)
+    texts = make_queries(rng, args.queries)
+    categories = list(Category.objects.values_list("pk", flat=True))
+    plain = [{"q": text, "limit": 10} for text in texts]
+    filtered = [
+        {"q": text, "limit": 10, "type": "product", "category": rng.choice(categories), "in_stock": "true"}
+        for text in texts[::-1]
+    ]
+    client = Client()
+    client.get("/api/ai-assistant/search", {"q": "warm up"})  # the connection, the URL map, the first query
+    clock = instrument()
+    chroma_pid = env.chroma_server.process.pid
+    load_before = os.getloadavg()
+    log(f"{len(plain)} plain and {len(filtered)} filtered searches (load {load_before[0]:.1f})")
+    results = {"plain": run_searches(client, plain, clock, chroma_pid)}
+    results["filtered"] = run_searches(client, filtered, clock, chroma_pid)
+    load_after = os.getloadavg()
+
+    database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    print(
+        f"\n### Search at {args.products:,} products ({database}; {built['documents']:,} documents, index built "
+        f"with {args.index_provider} in {built['build_s']:.0f} s, queries embedded by the local model)\n"
+    )
+    print(f"Load average (1/5/15 min) before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
+          f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}.\n")  # fmt: skip
+    rows = summary_rows("plain", results["plain"]) + summary_rows("filtered", results["filtered"])
+    print(
+        markdown_table(
+            ["searches", "stage", "wall p50 ms", "wall p95 ms", "CPU p50 ms", "CPU p95 ms",
+             "Chroma CPU ms/search", "PostgreSQL CPU ms/search"],
+            rows,
+        )
+    )  # fmt: skip
+    walls = [r["wall"] for kind in results.values() for r in kind]
+    print(
+        f"\nAll {len(walls)} searches: wall p50 {percentile(walls, 50):.1f} / p95 {percentile(walls, 95):.1f} ms "
+        f"(target {TARGET_P50_MS:.0f} / {TARGET_P95_MS:.0f}); mean hits "
+        f"{sum(r['hits'] for kind in results.values() for r in kind) / len(walls):.1f}. CPU is this process's "
+        "(the web process's work: Django, the query embedding, SQLite when it is the database); Chroma's and "
+        "PostgreSQL's are their servers' processes."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
