@@ -4,8 +4,9 @@ them), all under the index write lock (indexing/lock.py).
 
 Two hashes per document decide what a write costs: a new text hash embeds the text (once, in batches of
 AI_INDEX_EMBED_BATCH_SIZE, through the embedding cache) and upserts vector and metadata; an equal text hash
-with a new metadata hash (a price or stock change) only updates the metadata in the vector store and the
-metadata columns of the ledger, embedding nothing.
+with a new metadata hash (a price or stock change) only updates the metadata in the vector store, the
+metadata columns of the ledger and the fact columns of the keyword row (retrieval/keyword_rows.py), embedding
+nothing and leaving the keyword row's words, full-text index and vocabulary as they are.
 
 A sync reads the catalog rows UNDER the lock, so the last writer always holds the newest rows, and writes
 at once everything that needs no new vector (facts changed, deletions, texts whose vector the embedding
@@ -32,7 +33,12 @@ from apps.ai_assistant.indexing.state import Target, building_is_live, get_state
 from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument
 from apps.ai_assistant.retrieval.embedding_cache import cached_vectors, embed_texts, text_hash
 from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
-from apps.ai_assistant.retrieval.keyword_rows import forget_vocabulary, write_keyword_rows
+from apps.ai_assistant.retrieval.keyword_rows import (
+    forget_vocabulary,
+    keeps_keyword_text,
+    update_keyword_facts,
+    write_keyword_rows,
+)
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 logger = logging.getLogger(__name__)
@@ -242,9 +248,12 @@ class IndexWriter:
             metadatas = [store_metadata(d, existing[d.id]) for d in relabels]
             store.update_metadata(target.collection, [d.id for d in relabels], metadatas)
             _ledger_write(target.collection, relabels, FACT_COLUMNS)
-        # The keyword rows in the same write (facts too: price, stock and the facts sentence are in them), so
-        # every process searches them as soon as this commits.
-        write_keyword_rows(target.collection, [*upserts, *relabels])
+        # The keyword rows in the same write, so every process searches them as soon as this commits. A change
+        # of facts alone (price, stock) rewrites only their fact columns: its words, full-text index and
+        # vocabulary stay as they are.
+        facts_only = {doc.id for doc in relabels if keeps_keyword_text(doc, existing[doc.id].metadata)}
+        write_keyword_rows(target.collection, [*upserts, *(doc for doc in relabels if doc.id not in facts_only)])
+        update_keyword_facts(target.collection, [doc for doc in relabels if doc.id in facts_only])
         if deletes:
             # Each ledger row's delete deletes its keyword row (the database cascades it: migration 0007).
             store.delete(target.collection, deletes)

@@ -4,6 +4,13 @@
 ledger rows of the same documents were written, under the same lock; a ledger row's delete removes its
 keyword row in the database itself (migration 0007). So every process reads the same keyword index the
 moment the write commits: nothing is held in a process, nothing polls.
+
+A row holds the document's words (name, labels, body = the embedded text and the facts sentence: the full-text
+index and the vocabulary) and its facts (category_id, price, in_stock: what the filters read). A change of
+facts alone (price, stock: `keeps_keyword_text`) goes through `update_keyword_facts`: one UPDATE per batch of
+the fact columns and the body's facts sentence, the full-text entry of just the rows that changed, no upsert
+of the rows, no ledger lookup and no vocabulary pass (a facts sentence is made of the same few words and of
+option names that the labels already hold).
 """
 
 from __future__ import annotations
@@ -30,31 +37,53 @@ UPDATE_FIELDS = [
 ]
 
 
-def keyword_row(collection: str, ledger_pk: int, doc: Document) -> KeywordRow:
-    """The keyword row of one document: name (weight A), options and category (B), text and facts (C)."""
-    meta = doc.metadata
-    name = str(meta.get("name", ""))
-    options = [option for option in str(meta.get("options", "")).split(" | ") if option]
-    labels = ", ".join([*options, str(meta.get("category", ""))]).strip(", ")
+def text_columns(doc_type: str, text: str, metadata: dict) -> dict[str, str]:
+    """The keyword row's word columns: name (weight A), options and category (B), text and facts (C)."""
+    name = str(metadata.get("name", ""))
+    options = [option for option in str(metadata.get("options", "")).split(" | ") if option]
     option_keys = ""
-    if doc.type == "part" and options:
+    if doc_type == "part" and options:
         # A part answers exactly to each of its options' names ("Fat bike wheels" -> the Wheels part).
         option_keys = "|" + "|".join(normalize(option) for option in options) + "|"
-    price = meta.get("price")
+    return {
+        "name": name,
+        "labels": ", ".join([*options, str(metadata.get("category", ""))]).strip(", "),
+        "body": f"{text} {metadata.get('facts', '')}".strip(),
+        "name_key": normalize(name),
+        "option_keys": option_keys,
+    }
+
+
+def fact_columns(metadata: dict) -> dict:
+    """The keyword row's fact columns, read by the filters (in the order of KeywordBackend.update_facts)."""
+    price = metadata.get("price")
+    return {
+        "category_id": metadata.get("category_id"),
+        "price": float(price) if price is not None else None,
+        "in_stock": metadata.get("in_stock"),
+    }
+
+
+def keyword_row(collection: str, ledger_pk: int, doc: Document) -> KeywordRow:
+    """The keyword row of one document: its word columns and its fact columns."""
     return KeywordRow(
         document_id=ledger_pk,
         collection=collection,
         doc_id=doc.id,
         doc_type=doc.type,
-        category_id=meta.get("category_id"),
-        price=float(price) if price is not None else None,
-        in_stock=meta.get("in_stock"),
-        name=name,
-        labels=labels,
-        body=f"{doc.text} {meta.get('facts', '')}".strip(),
-        name_key=normalize(name),
-        option_keys=option_keys,
+        **text_columns(doc.type, doc.text, doc.metadata),
+        **fact_columns(doc.metadata),
     )
+
+
+def keeps_keyword_text(doc: Document, old_metadata: dict) -> bool:
+    """Whether the keyword row of `doc`, whose text is the one its row was written from, keeps every word but
+    its facts sentence with the new metadata (then its change is facts only: `update_keyword_facts`)."""
+
+    def words_but_facts(metadata: dict) -> dict[str, str]:
+        return text_columns(doc.type, doc.text, {key: value for key, value in metadata.items() if key != "facts"})
+
+    return words_but_facts(doc.metadata) == words_but_facts(old_metadata)
 
 
 def vocabulary(rows: Iterable[KeywordRow]) -> set[str]:
@@ -89,6 +118,16 @@ def write_keyword_rows(collection: str, docs: list[Document]) -> None:
     )
     get_keyword_backend().refresh([row.pk for row in rows])
     _add_vocabulary(collection, vocabulary(rows))
+
+
+def update_keyword_facts(collection: str, docs: list[Document]) -> int:
+    """Rewrite only the facts of `docs`' keyword rows (fact columns and the body, whose text is as written
+    before: `keeps_keyword_text`); rows already holding these facts are left alone. Returns the rows changed."""
+    facts = [
+        (doc.id, *fact_columns(doc.metadata).values(), text_columns(doc.type, doc.text, doc.metadata)["body"])
+        for doc in docs
+    ]
+    return get_keyword_backend().update_facts(collection, facts) if facts else 0
 
 
 def _add_vocabulary(collection: str, terms: set[str]) -> None:

@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, Q, Value
 
 from apps.ai_assistant.models import IN_LIST_CHUNK, KeywordRow
-from apps.ai_assistant.retrieval.keyword_backends.base import FIELD_WEIGHTS, KeywordBackend
+from apps.ai_assistant.retrieval.keyword_backends.base import FACTS_BATCH, FIELD_WEIGHTS, Facts, KeywordBackend
 
 CONFIG = "english"
 RANK_WEIGHTS = [0.1, FIELD_WEIGHTS[2], FIELD_WEIGHTS[1], FIELD_WEIGHTS[0]]  # ts_rank's order: D, C, B, A
@@ -90,6 +90,26 @@ class PostgresKeywordBackend(KeywordBackend):
     def refresh(self, pks: list[int]) -> None:
         for start in range(0, len(pks), IN_LIST_CHUNK):
             KeywordRow.objects.filter(pk__in=pks[start : start + IN_LIST_CHUNK]).update(search=weighted_vector())
+
+    def update_facts(self, collection: str, facts: list[Facts]) -> int:
+        table = KeywordRow._meta.db_table
+        changed: list[int] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(facts), FACTS_BATCH):
+                batch = facts[start : start + FACTS_BATCH]
+                values = ", ".join(["(%s, %s::bigint, %s::double precision, %s::boolean, %s)"] * len(batch))
+                cursor.execute(
+                    f"UPDATE {table} AS k SET category_id = v.category_id, price = v.price, in_stock = v.in_stock, "
+                    f"body = v.body FROM (VALUES {values}) AS v (doc_id, category_id, price, in_stock, body) "
+                    "WHERE k.collection = %s AND k.doc_id = v.doc_id AND (k.body IS DISTINCT FROM v.body OR "
+                    "k.category_id IS DISTINCT FROM v.category_id OR k.price IS DISTINCT FROM v.price OR "
+                    "k.in_stock IS DISTINCT FROM v.in_stock) RETURNING k.document_id",
+                    [value for row in batch for value in row] + [collection],
+                )
+                changed.extend(row[0] for row in cursor.fetchall())
+        # The tsvector of the rows whose facts sentence changed (name and labels are as they were).
+        self.refresh(changed)
+        return len(changed)
 
     def close_terms(self, collection: str, word: str, limit: int) -> list[str]:
         # `%` is pg_trgm's similarity operator (threshold pg_trgm.similarity_threshold, 0.3): it uses the

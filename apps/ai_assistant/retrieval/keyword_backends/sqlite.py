@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Q
 
 from apps.ai_assistant.models import KeywordRow
-from apps.ai_assistant.retrieval.keyword_backends.base import FIELD_WEIGHTS, KeywordBackend
+from apps.ai_assistant.retrieval.keyword_backends.base import FACTS_BATCH, FIELD_WEIGHTS, Facts, KeywordBackend
 from apps.ai_assistant.retrieval.text import trigrams
 
 
@@ -49,6 +49,25 @@ class SqliteKeywordBackend(KeywordBackend):
 
     def refresh(self, pks: list[int]) -> None:
         return None  # the FTS5 triggers indexed the rows as they were written
+
+    def update_facts(self, collection: str, facts: list[Facts]) -> int:
+        # Migration 0007's update trigger re-indexes each updated row in FTS5 (its new facts sentence).
+        table = KeywordRow._meta.db_table
+        changed = 0
+        with connection.cursor() as cursor:
+            for start in range(0, len(facts), FACTS_BATCH):
+                batch = facts[start : start + FACTS_BATCH]
+                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+                cursor.execute(
+                    f"WITH v (doc_id, category_id, price, in_stock, body) AS (VALUES {values}) "
+                    f"UPDATE {table} SET category_id = v.category_id, price = v.price, in_stock = v.in_stock, "
+                    f"body = v.body FROM v WHERE {table}.collection = %s AND {table}.doc_id = v.doc_id AND "
+                    f"({table}.body IS NOT v.body OR {table}.category_id IS NOT v.category_id OR "
+                    f"{table}.price IS NOT v.price OR {table}.in_stock IS NOT v.in_stock)",
+                    [value for row in batch for value in row] + [collection],
+                )
+                changed += cursor.rowcount
+        return changed
 
     def close_terms(self, collection: str, word: str, limit: int) -> list[str]:
         grams = sorted({gram for gram in trigrams(word) if "#" not in gram})
