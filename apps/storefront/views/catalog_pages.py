@@ -6,33 +6,18 @@ show them.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apps.catalog.models import Category
 from apps.catalog.selectors.configurator import CURRENCY, category_configurator
-from apps.catalog.services.configurator import Quote, quote
+from apps.catalog.services.configurator import quote
 from apps.preconfigured_products.models import PreConfiguredProduct
-from apps.preconfigured_products.selectors import product_quotes, products_by_computed_values
+from apps.preconfigured_products.selectors import product_quotes
+from apps.storefront.family_listing import family_page
 from apps.storefront.forms import FAMILY_SORTS, ConfiguratorQueryForm, FamilyQueryForm
 from apps.storefront.views.invalid import invalid_input
-
-PAGE_SIZE = 12
-
-
-def _card(item: PreConfiguredProduct, product_quote: Quote) -> dict:
-    """What a product card shows, flattened once here: the card is rendered a dozen times a page."""
-    return {
-        "pk": item.pk,
-        "name": item.name,
-        "price": product_quote.price,
-        "currency": product_quote.currency,
-        "valid": product_quote.valid,
-        "reason": product_quote.errors[0].message if product_quote.errors else "",
-        "summary": ", ".join(line.option for line in product_quote.breakdown),
-    }
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,19 +33,12 @@ def family(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return invalid_input(request, form)
     sort = form.cleaned_data["sort"] or "name"
-    products = PreConfiguredProduct.objects.filter(category=category, is_active=True).order_by("name", "id")
-    if sort == "name" and not form.cleaned_data["available"]:
-        ids = list(products.values_list("pk", flat=True))  # nothing computed to sort or filter by
-    else:
-        ids = products_by_computed_values(
-            products,
-            available=True if form.cleaned_data["available"] else None,
-            ordering=sort if sort != "name" else None,
-        )
-    page = Paginator(ids, PAGE_SIZE).get_page(form.cleaned_data["page"] or 1)
-    shown = PreConfiguredProduct.objects.in_bulk(list(page.object_list))
-    quotes = product_quotes(shown.values())
-    cards = [_card(shown[pk], quotes[pk]) for pk in page.object_list]
+    page, cards = family_page(
+        PreConfiguredProduct.objects.filter(category=category, is_active=True).order_by("name", "id"),
+        sort=sort,
+        available=form.cleaned_data["available"],
+        number=form.cleaned_data["page"] or 1,
+    )
     return render(
         request,
         "storefront/family.html",
