@@ -2,7 +2,7 @@
 
 1. by prefix: names that start with the typed text, then names with a word that starts with it; categories
    before products before options, shorter names first (an index range read per kind over the word keys of
-   SuggestEntry, each at most twice the limit; one UNION ALL query on PostgreSQL);
+   SuggestEntry, each at most twice the limit; one UNION ALL query of the three reads);
 2. when fewer than `limit` were found, by misspelling: the typed text with its unknown words corrected
    (selectors/spelling.py), looked up by prefix again; on PostgreSQL also names whose words are
    trigram-similar to the typed text (pg_trgm word similarity, one query over the GIN index).
@@ -33,19 +33,21 @@ def _prefix_filter(norm: str) -> Q:
 
 def _by_prefix(norm: str, count: int) -> list[tuple[str, str, int]]:
     """Names with a word key starting with `norm`: whole names first, then categories, products, options,
-    then shorter names. Each kind reads at most `count` keys in index order (bounded work for "b"): one
-    UNION ALL query where the database allows LIMIT inside it (PostgreSQL), else one query per kind (SQLite)."""
+    then shorter names. Each kind reads at most `count` keys in index order (bounded work for "b"), all three
+    in one query: each kind's ordered, limited read as a subquery, joined by UNION ALL (a form PostgreSQL
+    and SQLite both accept; a compound query with a LIMIT per part directly is PostgreSQL's only)."""
     order = {kind: index for index, kind in enumerate(KIND_ORDER)}
-    per_kind = [
+    parts = [
         SuggestEntry.objects.filter(_prefix_filter(norm), kind=kind)
         .order_by("norm")
         .values_list("text", "kind", "object_id", "position")[:count]
+        .query.sql_with_params()
         for kind in KIND_ORDER
     ]
-    if connection.features.supports_slicing_ordering_in_compound:
-        keys = list(per_kind[0].union(*per_kind[1:], all=True))
-    else:
-        keys = [row for queryset in per_kind for row in queryset]
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part_sql}) AS keys_{n}" for n, (part_sql, _) in enumerate(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, params in parts for param in params])
+        keys = cursor.fetchall()
     rows = sorted(
         ((position > 0, order[kind], len(text), text.lower(), pk), (text, kind, pk))
         for text, kind, pk, position in keys
