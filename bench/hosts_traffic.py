@@ -1,0 +1,252 @@
+"""The traffic of bench.hosts: chaos writes alternating between the web hosts, and a freshness probe.
+
+- `Writers`: N threads share one budget of the chaos run's random operations (bench/chaos.py `Operations`);
+  the threads are spread over the web hosts in turn (writer 0 to b, 1 to c, 2 to b ...), one keep-alive
+  connection each, so the writes alternate between the hosts and a cut host stalls only its own writers.
+  Every answer is counted by host, by phase (before / during / after the cut of a host: a request whose
+  lifetime overlaps the cut counts as during) and by outcome (2xx, 4xx, 5xx, error = no answer).
+- `FreshnessProbe`: through ONE web host only, edits a product's description to end with a new word, then asks
+  that host's search API until the product is found; the seconds from the answer to the edit until found.
+  A sample is dropped when a writer changed or removed the product meanwhile (the word is gone).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+from bench.chaos import Operations
+
+REQUEST_TIMEOUT = 10.0
+# Letters only: a word with digits is split apart by the search's tokenizer, and no s or y (stemmed away).
+WORD_LETTERS = "bcdfghjkmnpqrtvwxz"
+
+
+def fresh_word(rng: random.Random) -> str:
+    """A word no catalog text holds, which the keyword search finds as one token."""
+    return "fresh" + "".join(rng.choice(WORD_LETTERS) for _ in range(12))
+
+
+class HostClient:
+    """One HTTP/1.1 keep-alive connection to `base_url`; reconnects once after a dropped connection."""
+
+    def __init__(self, base_url: str, headers: dict[str, str], timeout: float = REQUEST_TIMEOUT) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "", parts.port or 80
+        self.headers, self.timeout = headers, timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        payload = json.dumps(body).encode() if body is not None else None
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, path, body=payload, headers=self.headers)
+                response = self.conn.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+@dataclass
+class CutWindow:
+    """When a host's network was cut (monotonic seconds); open while `end` is None."""
+
+    host: str = ""
+    start: float | None = None
+    end: float | None = None
+
+    def phase(self, sent: float, answered: float) -> str:
+        if self.start is None or answered < self.start:
+            return "before"
+        if self.end is None or sent <= self.end:
+            return "during"
+        return "after"
+
+
+@dataclass
+class Tally:
+    """Outcomes by (host, phase, outcome), and the 5xx and errors with their host and phase."""
+
+    counts: Counter = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, host: str, phase: str, outcome: str, detail: str = "") -> None:
+        with self.lock:
+            self.counts[(host, phase, outcome)] += 1
+            if outcome in ("5xx", "error") and len(self.problems) < 200:
+                self.problems.append(f"{host} {phase}: {detail}")
+
+    def count(self, *, host: str | None = None, phase: str | None = None, outcome: str | None = None) -> int:
+        return sum(
+            n
+            for (h, p, o), n in self.counts.items()
+            if (host is None or h == host) and (phase is None or p == phase) and (outcome is None or o == outcome)
+        )
+
+
+class HostApi:
+    """The `api(method, path, body) -> status` that chaos `Operations` call, sending to one web host."""
+
+    def __init__(self, host: str, url: str, token: str, tally: Tally, cut: CutWindow) -> None:
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        self.host, self.client = host, HostClient(url, headers)
+        self.tally, self.cut = tally, cut
+        self.operation = ""
+
+    def __call__(self, method: str, path: str, body: dict | None = None) -> int:
+        host = self.host
+        sent = time.monotonic()
+        try:
+            status, _ = self.client.request(method, path, body)
+        except Exception as exc:
+            self.tally.add(host, self.cut.phase(sent, time.monotonic()), "error", f"{self.operation}: {exc!r}")
+            return -1
+        outcome = f"{status // 100}xx"
+        self.tally.add(host, self.cut.phase(sent, time.monotonic()), outcome, f"{self.operation} -> {status}")
+        return status
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class Writers:
+    """`total` chaos operations by `threads` writer threads; writer n sends to the n-th host of `urls` in turn
+    (b, c, b, ...), as clients behind a load balancer do: a cut host stalls its own clients only."""
+
+    def __init__(self, total: int, threads: int, seed: int, urls: dict[str, str], token: str, cut: CutWindow):
+        self.total, self.issued, self.done = total, 0, 0
+        self.tally = Tally()
+        self.ops = Operations()
+        self.lock = threading.Lock()
+        self.urls, self.token, self.cut = urls, token, cut
+        self.threads = [
+            threading.Thread(target=self._run, args=(n, seed * 1000 + n), name=f"writer-{n}", daemon=True)
+            for n in range(threads)
+        ]
+        self.started = self.finished = 0.0
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        for thread in self.threads:
+            thread.start()
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join()
+        self.finished = time.monotonic()
+
+    def running(self) -> bool:
+        return any(thread.is_alive() for thread in self.threads)
+
+    def progress(self) -> float:
+        return self.done / self.total
+
+    def _next(self) -> bool:
+        with self.lock:
+            if self.issued >= self.total:
+                return False
+            self.issued += 1
+            return True
+
+    def _run(self, number: int, seed: int) -> None:
+        from django.db import connection
+
+        rng = random.Random(seed)
+        host = list(self.urls)[number % len(self.urls)]
+        api = HostApi(host, self.urls[host], self.token, self.tally, self.cut)
+        try:
+            while self._next():
+                api.operation = self.ops.choose(rng)
+                try:
+                    self.ops.run(api.operation, api, rng)
+                except Exception as exc:  # a failure of the bench's own reads: note it, keep writing
+                    self.tally.add("bench", "-", "error", f"{api.operation}: {exc!r}")
+                with self.lock:
+                    self.done += 1
+        finally:
+            api.close()
+            connection.close()
+
+
+@dataclass
+class FreshnessSample:
+    sent: float  # monotonic time the edit was answered
+    seconds: float | None  # None: not found within the timeout
+
+
+class FreshnessProbe:
+    """Edits through one web host and searches through the same host until the edit is found (a thread)."""
+
+    def __init__(self, url: str, token: str, seed: int, timeout: float = 60.0, gap: float = 0.2) -> None:
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        self.client = HostClient(url, headers)
+        self.rng = random.Random(seed)
+        self.timeout, self.gap = timeout, gap
+        self.samples: list[FreshnessSample] = []
+        self.dropped = 0
+        self.errors: list[str] = []
+        self.never_found: list[dict] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="freshness", daemon=True)
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stop.is_set():
+                try:
+                    self._one()
+                except Exception as exc:  # the web host is busy or the product went away: note and go on
+                    self.errors.append(repr(exc))
+                self.stop.wait(self.gap)
+        finally:
+            self.client.close()
+            connection.close()
+
+    def _one(self) -> None:
+        from apps.preconfigured_products.models import PreConfiguredProduct
+
+        ids = list(PreConfiguredProduct.objects.filter(is_active=True).values_list("pk", flat=True))
+        if not ids:
+            return
+        pk, word = self.rng.choice(ids), fresh_word(self.rng)
+        description = PreConfiguredProduct.objects.filter(pk=pk).values_list("description", flat=True).first()
+        if description is None:
+            return
+        body = {"description": f"{description.split(' ~ ')[0]} ~ {word}"}
+        status, _ = self.client.request("PATCH", f"/api/products/{pk}/", body)
+        if status != 200:
+            return
+        answered = time.monotonic()
+        path = f"/api/ai-assistant/search?q={quote(word)}&type=product&limit=5"
+        payload = b""
+        while time.monotonic() - answered < self.timeout:
+            status, payload = self.client.request("GET", path)
+            if status == 200 and any(r.get("id") == f"product:{pk}" for r in json.loads(payload)["results"]):
+                self.samples.append(FreshnessSample(answered, time.monotonic() - answered))
+                return
+            alive = PreConfiguredProduct.objects.filter(pk=pk, is_active=True, category__is_active=True)
+            if not alive.filter(description__endswith=word).exists():
+                self.dropped += 1  # a writer changed it: this edit will never be found, and need not be
+                return
+            time.sleep(0.1)
+        self.samples.append(FreshnessSample(answered, None))
+        self.never_found.append({"product": pk, "word": word, "last_answer": payload[:500].decode(errors="replace")})
