@@ -81,6 +81,27 @@ def test_pages_of_results_and_did_you_mean(page, shop):
     assert page.blocked == []
 
 
+def test_page_two_sorted_by_price_continues_page_one(page, shop):
+    with page.expect_response(re.compile(r"/api/ai-assistant/search\?.*sort=price")) as searched:
+        page.goto("/shop/search/?q=bike&sort=price")
+    first = searched.value.json()
+    assert first["total"] > 12
+    results = page.locator("[data-results] > li h2")
+    expect(results).to_have_text([hit["name"] for hit in first["results"]])  # shown in the API's order
+    expect(page.get_by_label("Sort by")).to_have_value("price")
+    with page.expect_response(re.compile(r"/api/ai-assistant/search\?.*sort=price.*offset=12")) as following:
+        page.locator("[data-pages]").get_by_role("link", name="Next").click()
+    second = following.value.json()
+    expect(results).to_have_text([hit["name"] for hit in second["results"]])
+    hits = first["results"] + second["results"]
+    assert len({hit["id"] for hit in hits}) == len(hits)
+    prices = [Decimal(hit["price"]) for hit in hits if hit["price"] is not None]
+    assert prices == sorted(prices) and len(prices) > 12  # page 2 goes on from page 1's highest price
+    priced = [hit["price"] is not None for hit in hits]
+    assert priced == sorted(priced, reverse=True)  # hits without a price only after every priced one
+    assert page.blocked == []
+
+
 def test_ask_the_assistant_for_a_bike_under_a_price_and_open_a_card(page, shop):
     page.goto("/")
     page.get_by_role("button", name="Ask the assistant").click()

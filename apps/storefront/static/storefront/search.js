@@ -2,8 +2,8 @@
    offset); this script asks GET /api/ai-assistant/search for it and renders the hits, the facets the API returns
    (categories, options, price ranges, in stock), "did you mean" and the pages. Every filter is a plain link to
    the same page with one parameter changed, so Back and bookmarks work. Without facets in the answer the
-   category filter lists the families. Sorting by price orders the hits of the page shown (the API ranks by
-   relevance). */
+   category filter lists the families. The sort goes to the API, which orders every match before it cuts the
+   page, so the hits are shown in the API's order and page 2 continues page 1. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-search]");
@@ -157,16 +157,7 @@
   }
 
   function render(body, offset) {
-    var hits = body.results.slice();
-    var sort = params.get("sort");
-    if (sort === "price" || sort === "-price") {
-      var sign = sort === "price" ? 1 : -1;
-      hits.sort(function (a, b) {
-        if (a.price === null) return 1;
-        if (b.price === null) return -1;
-        return sign * (Number(a.price) - Number(b.price));
-      });
-    }
+    var hits = body.results;
     resultsNode.textContent = "";
     hits.forEach(function (hit) { resultsNode.appendChild(renderHit(hit)); });
     var total = typeof body.total === "number" ? body.total : hits.length;
@@ -201,7 +192,7 @@
   if (!q) { renderFacets(null); return; }
   var offset = Math.max(0, parseInt(params.get("offset") || "0", 10) || 0);
   var query = new URLSearchParams({ q: q, limit: String(PAGE) });
-  FILTERS.forEach(function (name) { if (params.get(name)) query.set(name, params.get(name)); });
+  FILTERS.concat(["sort"]).forEach(function (name) { if (params.get(name)) query.set(name, params.get(name)); });
   if (offset) query.set("offset", String(offset));
   window.shop.api(root.dataset.api + "?" + query.toString()).then(function (result) {
     if (result.status === 200 && result.body) render(result.body, offset); else failed(result);
