@@ -1,0 +1,52 @@
+"""A query asked again (the storefront's next page, a facet, a sort) reuses its vector: the model runs once,
+the answer is the same, and the kept vectors are bounded whatever the number of distinct queries."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.ai_assistant.retrieval import hybrid
+from apps.ai_assistant.retrieval.embeddings import HashingProvider
+
+pytestmark = pytest.mark.integration
+
+URL = "/api/ai-assistant/search"
+
+
+@pytest.fixture
+def embedded(monkeypatch) -> list[list[str]]:
+    """The texts of each call that reaches the (hashing) embedding provider."""
+    calls: list[list[str]] = []
+    real = HashingProvider.embed
+
+    def embed(provider, texts):
+        calls.append(list(texts))
+        return real(provider, texts)
+
+    monkeypatch.setattr(HashingProvider, "embed", embed)
+    return calls
+
+
+def test_the_same_query_is_embedded_once_and_answers_alike(indexed, api_client, embedded):
+    first = api_client.get(URL, {"q": "fat bike with black rims", "limit": 20}).json()
+    assert embedded == [["fat bike with black rims"]]
+    again = api_client.get(URL, {"q": "fat bike with black rims", "limit": 20}).json()
+    api_client.get(URL, {"q": "fat bike with black rims", "limit": 20, "sort": "price"})
+    page_two = api_client.get(URL, {"q": "fat bike with black rims", "limit": 5, "offset": 5}).json()
+    assert embedded == [["fat bike with black rims"]]  # neither the sort nor the page ran the model again
+    assert again["results"] == first["results"]
+    assert [h["id"] for h in page_two["results"]] == [h["id"] for h in first["results"][5:10]]
+    api_client.get(URL, {"q": "powder skis"})
+    assert embedded[-1] == ["powder skis"] and len(embedded) == 2
+
+
+def test_kept_vectors_are_bounded(indexed, monkeypatch, embedded):
+    monkeypatch.setattr(hybrid, "QUERY_VECTORS", 3)
+    snapshot = hybrid.current_snapshot()
+    for text in ["one", "two", "three", "four"]:
+        hybrid._query_vector(text, snapshot)
+    hybrid._query_vector("two", snapshot)  # still kept: no call
+    hybrid._query_vector("one", snapshot)  # the oldest was dropped: embedded again
+    assert [texts for texts in embedded] == [["one"], ["two"], ["three"], ["four"], ["one"]]
+    provider = hybrid.query_provider(snapshot)
+    assert len(hybrid._query_vectors[provider]) == 3
