@@ -120,3 +120,79 @@ def test_schedule_with_the_broker_down_returns_quickly_and_never_raises(clean_sc
     assert not scheduling.is_flush_scheduled()
     assert "sweeper will pick the changes up" in caplog.text
     assert scheduling.schedule_index_update() is True
+
+
+def test_quiet_wait_trails_the_newest_change_but_never_passes_the_max_wait(settings):
+    settings.AI_INDEX_DEBOUNCE_SECONDS = 1.0
+    settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = 10.0
+    now = timezone.now()
+    ago = lambda seconds: now - timedelta(seconds=seconds)  # noqa: E731
+    assert scheduling.quiet_wait(None, None, now) == 0.0  # nothing pending
+    assert scheduling.quiet_wait(ago(1.5), ago(1.5), now) == 0.0  # a lone change, quiet for the debounce
+    assert scheduling.quiet_wait(ago(3), ago(0.4), now) == pytest.approx(0.6)  # still arriving: trail the newest
+    assert scheduling.quiet_wait(ago(9.5), ago(0.1), now) == pytest.approx(0.5)  # the max wait comes first
+    assert scheduling.quiet_wait(ago(12), ago(0), now) == 0.0  # past the max wait: flush however busy
+    assert scheduling.quiet_wait(ago(3), ago(0.9), now) == 0.0  # due within the slack: flush now
+    settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = 0.5  # below the debounce: the debounce bounds it
+    assert scheduling.quiet_wait(ago(0.2), ago(0.2), now) == pytest.approx(0.8)
+
+
+@pytest.fixture
+def synced(monkeypatch) -> list[list[str]]:
+    """The document ids each flush batch syncs; no index behind it (these tests are about when it flushes)."""
+    from apps.ai_assistant.services import index_service
+
+    batches: list[list[str]] = []
+
+    class Service:
+        def sync_documents(self, doc_ids):
+            batches.append(list(doc_ids))
+            return {"embedded": 0}
+
+    monkeypatch.setattr(index_service, "get_index_service", Service)
+    monkeypatch.setattr(outbox.state, "first_build_pending", lambda: False)
+    return batches
+
+
+def test_a_debounced_flush_during_a_burst_queues_itself_again_and_keeps_the_mark(transactional_db, clean_schedule,
+                                                                                 settings, synced):
+    settings.AI_INDEX_DEBOUNCE_SECONDS = 1.0
+    settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = 10.0
+    with transaction.atomic():
+        outbox.record_and_schedule(["product:1"])
+    purge_queues()  # the flush the commit queued: this test runs it by hand
+
+    result = outbox.flush_changes(debounced=True)
+
+    assert 0.5 < result["deferred_seconds"] <= 1.0 and result["changes"] == 0
+    assert IndexChange.objects.count() == 1 and scheduling.is_flush_scheduled()
+    from ecommerce_backend.celery import app
+
+    with app.connection_for_write() as conn:
+        assert conn.default_channel.client.llen("ai_light") == 1  # queued again
+    # Not debounced (Update now, the sweeper, a command): flushes at once, whatever arrives.
+    assert synced == [] and not scheduling.running_debounced_flush()
+    assert outbox.flush_changes()["changes"] == 1 and synced == [["product:1"]]
+    assert not scheduling.is_flush_scheduled()
+
+
+def test_a_debounced_flush_that_cannot_queue_itself_flushes_now(transactional_db, clean_schedule, settings, synced):
+    settings.AI_INDEX_DEBOUNCE_SECONDS = 1.0
+    with transaction.atomic():
+        outbox.record_changes(["product:1"])
+    with broker_at(dead_broker_url()):
+        result = outbox.flush_changes(debounced=True)
+    assert result["changes"] == 1 and synced == [["product:1"]] and not scheduling.is_flush_scheduled()
+
+
+def test_the_sweeper_leaves_a_burst_to_its_scheduled_flush_until_the_max_wait(transactional_db, clean_schedule,
+                                                                             settings, synced):
+    settings.AI_INDEX_DEBOUNCE_SECONDS = 1.0
+    settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = 10.0
+    settings.AI_INDEX_SWEEP_GRACE_SECONDS = 0
+    outbox.record_changes(["product:1"])
+    IndexChange.objects.update(created_at=timezone.now() - timedelta(seconds=5))
+    scheduling.schedule_index_update()  # a debounced flush is pending: the row is its own
+    assert outbox.sweep()["flushed"] is None
+    IndexChange.objects.update(created_at=timezone.now() - timedelta(seconds=11))
+    assert outbox.sweep()["flushed"]["changes"] == 1  # past the max wait: that flush was lost

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from apps.ai_assistant import metrics
@@ -158,8 +158,22 @@ def stats() -> dict:
     }
 
 
-def flush_changes(batch_size: int | None = None, max_batches: int | None = None) -> dict:
+def pending_window() -> tuple[datetime | None, datetime | None]:
+    """When the oldest and the newest unclaimed outbox row were written (None, None: nothing pending)."""
+    window = IndexChange.objects.filter(claimed_by="").aggregate(oldest=Min("created_at"), newest=Max("created_at"))
+    return window["oldest"], window["newest"]
+
+
+def flush_changes(
+    batch_size: int | None = None, max_batches: int | None = None, *, debounced: bool | None = None
+) -> dict:
     """Drain the outbox: clear the "scheduled" mark FIRST, then claim, sync and delete batch by batch.
+
+    `debounced` (default: whether this runs as the debounced flush task, scheduling.running_debounced_flush)
+    first asks whether changes are still arriving: then nothing is flushed, the flush is queued again for
+    when they will have stopped (at most AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS after the oldest pending one;
+    scheduling.quiet_wait) and `deferred_seconds` says when. "Update now", the sweeper and the commands
+    flush at once.
 
     Clearing the mark before reading means a change committed while this runs schedules the next
     flush instead of being swallowed by this one. On failure the claimed rows are released and the
@@ -169,10 +183,18 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
     # process's signal handlers, the only other users of this module there, never need.
     from apps.ai_assistant.services.index_service import get_index_service
 
+    totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
+    if debounced is None:
+        debounced = scheduling.running_debounced_flush()
+    if debounced:
+        wait = scheduling.quiet_wait(*pending_window())
+        if wait and scheduling.requeue_flush(wait):
+            logger.info("Changes still arriving: the index flush waits %.1fs more", wait)
+            totals["deferred_seconds"] = round(wait, 3)
+            return totals
     scheduling.clear_scheduled_mark()
     max_batches = max_batches or settings.AI_INDEX_FLUSH_MAX_BATCHES
     started = time.monotonic()
-    totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
     if state.first_build_pending():
         # Syncing now would build a whole first index beside the queued one (first start: the demo
         # catalog's rows). The rows stay; after the build they cost a hash compare each (sweeper).
@@ -221,9 +243,12 @@ def flush_changes(batch_size: int | None = None, max_batches: int | None = None)
 def sweep() -> dict:
     """The sweeper's round: free stale claims, then flush leftovers a lost or failed flush left behind."""
     released = release_stale_claims()
-    # Rows younger than the debounce window belong to a flush that is already scheduled.
-    window = settings.AI_INDEX_DEBOUNCE_SECONDS + settings.AI_INDEX_SWEEP_GRACE_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=window)
+    # Rows younger than the debounce window belong to a flush that is already scheduled; while one is (the
+    # mark), it may wait for a burst to end up to the max wait.
+    waiting = settings.AI_INDEX_DEBOUNCE_SECONDS
+    if scheduling.is_flush_scheduled():
+        waiting = max(waiting, settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS)
+    cutoff = timezone.now() - timedelta(seconds=waiting + settings.AI_INDEX_SWEEP_GRACE_SECONDS)
     leftovers = IndexChange.objects.filter(claimed_by="", created_at__lt=cutoff).exists()
     result: dict = {"released_claims": released, "flushed": None}
     if leftovers:

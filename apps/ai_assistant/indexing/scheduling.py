@@ -1,10 +1,17 @@
 """When index work runs: the debounced flush, the one-at-a-time rebuild and the first build.
 
-Debounce = "at most one flush pending": `cache.add` on the shared cache (Redis, or the database cache
-without Redis) is atomic across processes, so of a burst of commits exactly one queues the flush; the
-flush clears the mark before it reads the outbox (`clear_scheduled_mark`), so a commit made while it
-runs queues the next one. The outbox rows are the source of truth: when the broker is down nothing is
-queued, the mark is removed again and the sweeper flushes the rows later.
+"At most one flush pending": `cache.add` on the shared cache (Redis, or the database cache without Redis) is
+atomic across processes, so of a burst of commits exactly one queues the flush, AI_INDEX_DEBOUNCE_SECONDS
+later. The outbox rows are the source of truth: when the broker is down nothing is queued, the mark is
+removed again and the sweeper flushes the rows later.
+
+Trailing debounce with a bound: when the queued flush runs while changes are still arriving (the newest
+pending change is younger than the debounce), it does not flush but queues itself again for when the
+debounce will have passed since that change (`quiet_wait`, `requeue_flush`), keeping the mark so the commits
+meanwhile queue nothing. It never waits longer than AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS after the oldest
+pending change. So a lone edit is flushed one debounce after its commit, a burst once at its end, and a
+never-ending stream of edits every max wait. When the flush does run, it clears the mark before it reads the
+outbox (`clear_scheduled_mark`), so a commit made while it runs queues the next one.
 
 Tasks are enqueued BY NAME (`send_task`), so this module does not import `apps.ai_assistant.tasks` (which
 imports it): CELERY_TASK_ROUTES routes by name, and send_task applies the routes and the registered task's
@@ -16,16 +23,18 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
-from celery import current_app
+from celery import current_app, current_task
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from apps.ai_assistant.indexing import state
+from ecommerce_backend.broker import broker_kind
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +47,9 @@ SCHEDULED_KEY = "ai_index:flush_scheduled"
 # Publishing must not hold a web request for long when the broker is down: two quick retries.
 PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 _CONNECTION_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+# A flush due within this long is run now rather than queued again (clocks of the web and worker hosts,
+# the countdown's own latency).
+QUIET_SLACK_SECONDS = 0.2
 
 
 def publish(send: Callable[..., Any], **options) -> Any:
@@ -76,6 +88,50 @@ def schedule_index_update(countdown: float | None = None) -> bool:
         )
         clear_scheduled_mark()
         return False
+    return True
+
+
+def running_debounced_flush() -> bool:
+    """Whether this code runs inside the debounced flush task (FLUSH_TASK), not "Update now", the sweeper or a
+    command, which flush at once."""
+    task = current_task
+    return bool(task) and getattr(task, "name", None) == FLUSH_TASK
+
+
+def quiet_wait(oldest: datetime | None, newest: datetime | None, now: datetime | None = None) -> float:
+    """Seconds the debounced flush should still wait, given the oldest and the newest pending change: until
+    the debounce has passed since the newest, but never past the max wait since the oldest; 0 = flush now."""
+    if oldest is None or newest is None:
+        return 0.0
+    now = now or timezone.now()
+    debounce = settings.AI_INDEX_DEBOUNCE_SECONDS
+    max_wait = max(settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS, debounce)
+    wait = min((newest - now).total_seconds() + debounce, (oldest - now).total_seconds() + max_wait)
+    return wait if wait > QUIET_SLACK_SECONDS else 0.0
+
+
+def shortest_countdown() -> float:
+    """The shortest countdown the broker delays: RabbitMQ's quorum queues delay whole seconds (see
+    ecommerce_backend/broker.py), every other broker any fraction."""
+    quorum = broker_kind(settings.CELERY_BROKER_URL) == "amqp" and settings.AMQP_QUEUE_TYPE == "quorum"
+    return 1.0 if quorum else QUIET_SLACK_SECONDS
+
+
+def requeue_flush(wait: float) -> bool:
+    """From inside the debounced flush: queue it again `wait` seconds from now, keeping the "scheduled" mark
+    (its lifetime extended) so commits meanwhile queue nothing. False when it could not be queued (then flush
+    now: the changes must not wait for the sweeper)."""
+    countdown = max(wait, shortest_countdown())
+    try:
+        _send(FLUSH_TASK, countdown=countdown)
+    except Exception as exc:
+        logger.warning("Cannot queue the debounced index flush again (%s: %s); flushing now", type(exc).__name__, exc)
+        return False
+    ttl = int(countdown + settings.AI_INDEX_SCHEDULE_TTL_SECONDS)
+    try:
+        cache.set(SCHEDULED_KEY, timezone.now().isoformat(), timeout=ttl)
+    except Exception as exc:  # without the mark a commit queues one more flush: harmless
+        logger.warning("Cannot extend the index flush mark: %s", exc)
     return True
 
 
