@@ -255,17 +255,6 @@ CHROMA_PORT = env_int("CHROMA_PORT", 8001, minimum=1)
 CHROMA_URL = env_url("CHROMA_URL", f"http://127.0.0.1:{CHROMA_PORT}", schemes=("http", "https"))
 CHROMA_COLLECTION_PREFIX = env_str("CHROMA_COLLECTION_PREFIX", "marcus")
 AI_INDEX_DEBOUNCE_SECONDS = env_float("AI_INDEX_DEBOUNCE_SECONDS", 2, minimum=0)
-# Trailing debounce (indexing/scheduling.py): a flush waits until no change came for the debounce, but never longer
-# than this after the oldest pending change (a never-ending stream of edits is flushed this often). Default 15 s
-# (or the debounce, when longer).
-AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = env_float(
-    "AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS", max(15.0, AI_INDEX_DEBOUNCE_SECONDS), minimum=0
-)
-if AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS < AI_INDEX_DEBOUNCE_SECONDS:
-    raise ImproperlyConfigured(
-        f"AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS ({AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS:g}) must be at least "
-        f"AI_INDEX_DEBOUNCE_SECONDS ({AI_INDEX_DEBOUNCE_SECONDS:g})"
-    )
 AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS = env_int("AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS", 3600, minimum=0)
 # Auto-indexing (apps/ai_assistant/indexing/outbox.py, scheduling.py; docs/celery.md).
 AI_INDEX_AUTO_UPDATE = env_bool("AI_INDEX_AUTO_UPDATE", True)
@@ -277,6 +266,10 @@ AI_INDEX_FLUSH_MAX_BATCHES = env_int("AI_INDEX_FLUSH_MAX_BATCHES", 25, minimum=0
 AI_INDEX_EMBED_BATCH_SIZE = env_int("AI_INDEX_EMBED_BATCH_SIZE", 64, minimum=1)
 AI_INDEX_SWEEP_INTERVAL_SECONDS = env_float("AI_INDEX_SWEEP_INTERVAL_SECONDS", 60, minimum=0)
 AI_INDEX_SWEEP_GRACE_SECONDS = env_float("AI_INDEX_SWEEP_GRACE_SECONDS", 5, minimum=0)
+# A rebuild spread over the ai_heavy workers (indexing/rebuild_chunks.py): documents per chunk task, and how long a
+# started chunk may go without a sign of life before the sweeper sends it again (its worker died).
+AI_REBUILD_CHUNK_SIZE = env_int("AI_REBUILD_CHUNK_SIZE", 500, minimum=1)
+AI_REBUILD_CHUNK_STALE_SECONDS = env_float("AI_REBUILD_CHUNK_STALE_SECONDS", 300, minimum=1)
 # Chat sessions: the longest search query a session carries to follow-ups; retention (services/retention.py).
 AI_CHAT_CONTEXT_MAX_CHARS = env_int("AI_CHAT_CONTEXT_MAX_CHARS", 300, minimum=0)
 AI_CHAT_RETENTION_DAYS = env_int("AI_CHAT_RETENTION_DAYS", 30, minimum=0)
@@ -318,6 +311,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {
     "ai_assistant.rebuild_index": {"queue": "ai_heavy"},
+    "ai_assistant.rebuild_chunk": {"queue": "ai_heavy"},
+    "ai_assistant.finish_rebuild": {"queue": "ai_heavy"},
     "ai_assistant.scheduled_index_refresh": {"queue": "ai_heavy"},
     "ai_assistant.update_index": {"queue": "ai_light"},
     "ai_assistant.flush_index_changes": {"queue": "ai_light"},

@@ -179,6 +179,7 @@ class RebuildChunk(models.Model):
     total = models.PositiveIntegerField()
     collection = models.CharField(max_length=128)
     doc_ids = models.JSONField(default=list)
+    size = models.PositiveIntegerField(default=0)  # len(doc_ids)
     task_id = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(max_length=16, default=QUEUED)
     worker = models.CharField(max_length=255, blank=True, default="")

@@ -1,14 +1,16 @@
 """Celery tasks of the AI index (names as in the original setup guide; logic in indexing/ and services/).
 
 - `rebuild_ai_index`  (ai_assistant.rebuild_index, queue ai_heavy): zero-downtime full rebuild, one at a
-  time: triggering it while one is queued or running returns that task's id instead of a new one.
+  time: triggering it while one is queued or running returns that task's id instead of a new one. It plans
+  the chunks and launches a chord: `rebuild_chunk` (ai_assistant.rebuild_chunk, ai_heavy) per chunk, on
+  every worker consuming ai_heavy, then `finish_rebuild` (ai_assistant.finish_rebuild, ai_heavy) switches.
 - `update_ai_index`   (ai_assistant.update_index, ai_light): sync everything pending in the outbox now (the
   "Update now" of the API and the admin; the same work as the flush, not the command `sync_ai_index`).
 - `flush_index_changes` (ai_assistant.flush_index_changes, ai_light): the debounced flush the signals queue.
 - `scheduled_index_refresh` (ai_assistant.scheduled_index_refresh, ai_heavy): nightly reconcile of DB vs
   index (build_index), skipped when one ran within AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS.
 - `sweep_index_outbox` (ai_assistant.sweep_index_outbox, ai_light): every minute, free stale claims and
-  flush leftovers.
+  flush leftovers, and send again a rebuild chunk whose worker died.
 - `prune_retained_data` (ai_assistant.prune_retained_data, ai_light): daily, delete old chat sessions and
   unused embedding-cache rows (services/retention.py).
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 import uuid
@@ -29,12 +32,13 @@ from collections.abc import Callable
 
 import kombu.exceptions
 import redis.exceptions
-from celery import Task, shared_task
+from celery import Signature, Task, chord, shared_task
+from celery.exceptions import Ignore
 from celery.result import AsyncResult
 from celery.signals import worker_init, worker_process_init
 
 from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.indexing import outbox, scheduling, state
+from apps.ai_assistant.indexing import outbox, rebuild_chunks, scheduling, state
 from apps.ai_assistant.retrieval.warmup import warm_up
 from apps.ai_assistant.services import retention
 
@@ -110,7 +114,12 @@ def _progress_reporter(task: Task) -> Callable[..., None]:
 
 @shared_task(name="ai_assistant.rebuild_index", bind=True, base=SingleRebuildTask, **RETRY_OPTIONS)
 def rebuild_ai_index(self) -> dict:
-    """Full zero-downtime rebuild of the AI knowledge index (one at a time)."""
+    """Full zero-downtime rebuild of the AI knowledge index (one at a time), spread over the ai_heavy workers.
+
+    In a worker: claims the building collection, plans the chunks, and hands over to a chord (the chunks as a
+    group, `finish_rebuild` as its callback, whose result is stored under this task's id). Called directly
+    (no worker): the whole rebuild in this process.
+    """
     from apps.ai_assistant.services.index_service import RebuildInProgress, get_index_service
 
     task_id = self.request.id or f"local-{uuid.uuid4()}"
@@ -119,16 +128,117 @@ def rebuild_ai_index(self) -> dict:
         logger.info("Rebuild %s skipped: rebuild %s is running", task_id, owner)
         return {"status": "already_running", "task_id": owner}
     logger.info("Rebuild %s started", task_id)
+    inline = self.request.called_directly or self.request.is_eager
     try:
-        result = get_index_service().rebuild_index(progress=_progress_reporter(self))
+        if inline:
+            result = get_index_service().rebuild_index(progress=_progress_reporter(self))
+        else:
+            rows = get_index_service().start_rebuild(task_id)
     except RebuildInProgress as exc:  # one started outside Celery (manage.py rebuild_ai_index)
+        state.finish_rebuild(task_id)
         logger.info("Rebuild %s skipped: %s", task_id, exc)
         return {"status": "already_running", "task_id": "", "detail": str(exc)}
-    finally:
+    except BaseException:
         # Also on a transient error: the retry re-claims the slot with the same task id.
         state.finish_rebuild(task_id)
-    logger.info("Rebuild %s finished: %s", task_id, result)
-    return _jsonable({"status": "rebuilt", **(result or {})})
+        raise
+    if inline:
+        state.finish_rebuild(task_id)
+        logger.info("Rebuild %s finished: %s", task_id, result)
+        return _jsonable({"status": "rebuilt", **(result or {})})
+    # The slot stays claimed: the chunks renew it while they write, finish_rebuild frees it.
+    # The chord's task id is its header's group id (Celery uses it for both); the callback keeps its own id.
+    header = [rebuild_chunk.si(task_id, row.index).set(task_id=row.task_id) for row in rows]
+    chord(header, _finish_signature(task_id)).set(task_id=rebuild_chunks.group_id(task_id)).apply_async()
+    logger.info("Rebuild %s: %d chunks queued on ai_heavy", task_id, len(rows))
+    raise Ignore()  # this task id's result is the callback's
+
+
+def _finish_signature(rebuild_id: str) -> Signature:
+    """The chord's callback: its result is stored under the rebuild's own task id (what callers wait for)."""
+    return finish_rebuild.si(rebuild_id).set(task_id=rebuild_id)
+
+
+class RebuildChunkTask(IndexTask):
+    """A chunk that failed for good (not a transient error) gives its rebuild up: nothing switches to a
+    collection missing documents; the chord marks the rebuild's task FAILURE."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+        from apps.ai_assistant.services.index_service import get_index_service
+
+        rebuild_id = args[0] if args else kwargs.get("rebuild_id", "")
+        try:
+            get_index_service().abandon_rebuild(rebuild_id, failed=True)
+        finally:
+            state.finish_rebuild(rebuild_id)
+
+
+@shared_task(name="ai_assistant.rebuild_chunk", bind=True, base=RebuildChunkTask, **RETRY_OPTIONS)
+def rebuild_chunk(self, rebuild_id: str, index: int) -> dict:
+    """Write one chunk of a rebuild into the collection being built (idempotent: a re-run writes the same)."""
+    worker = self.request.hostname or socket.gethostname()
+    result = rebuild_chunks.run_chunk(rebuild_id, index, worker)
+    if result is None:
+        logger.info("Rebuild chunk %d of %s skipped on %s: the rebuild is over", index + 1, rebuild_id, worker)
+        return {"chunk": index + 1, "status": "skipped"}
+    logger.info(
+        "Rebuild chunk %d/%d on %s: %d documents, %d embedded (rebuild %s)",
+        result.index + 1,
+        result.total,
+        worker,
+        result.documents,
+        result.embedded,
+        rebuild_id,
+    )
+    return result.as_dict()
+
+
+@shared_task(name="ai_assistant.finish_rebuild", bind=True, base=IndexTask, **RETRY_OPTIONS)
+def finish_rebuild(self, rebuild_id: str) -> dict:
+    """The chord callback of a rebuild: switch searches to the filled collection, re-sync, drop the old one."""
+    from apps.ai_assistant.services.index_service import get_index_service
+
+    try:
+        result = get_index_service().finish_rebuild(
+            rebuild_id,
+            _progress_reporter(self),
+            worker=self.request.hostname or socket.gethostname(),
+            retryable=TRANSIENT_ERRORS,
+        )
+    except TRANSIENT_ERRORS:
+        raise  # retried with the slot still held; the chunks' rows and collection are kept
+    except BaseException:
+        state.finish_rebuild(rebuild_id)
+        raise
+    state.finish_rebuild(rebuild_id)
+    if result is None:
+        logger.info("Rebuild %s was over before its chunks finished (abandoned)", rebuild_id)
+        return {"status": "abandoned", "task_id": rebuild_id}
+    logger.info("Rebuild %s finished: %s", rebuild_id, result)
+    return _jsonable({"status": "rebuilt", **result})
+
+
+def resend_lost_chunks() -> int:
+    """Send again the chunks whose worker died (no sign of life for AI_REBUILD_CHUNK_STALE_SECONDS), as the
+    same chord members: the same task id, group and callback, so the chord counts each chunk once."""
+    lost = rebuild_chunks.lost_chunks()
+    for row in lost:
+        logger.warning(
+            "Rebuild chunk %d/%d of %s lost with its worker %r: sent again",
+            row.index + 1,
+            row.total,
+            row.rebuild_id,
+            row.worker,
+        )
+        rebuild_chunk.apply_async(
+            (row.rebuild_id, row.index),
+            task_id=row.task_id,
+            group_id=rebuild_chunks.group_id(row.rebuild_id),
+            group_index=row.index,
+            chord=_finish_signature(row.rebuild_id),
+        )
+    return len(lost)
 
 
 @shared_task(name="ai_assistant.update_index", bind=True, base=IndexTask, **RETRY_OPTIONS)
@@ -162,8 +272,13 @@ def scheduled_index_refresh(self, force: bool = False) -> dict:
 
 @shared_task(name="ai_assistant.sweep_index_outbox", bind=True, base=IndexTask, **RETRY_OPTIONS)
 def sweep_index_outbox(self) -> dict:
-    """Release stale outbox claims and flush changes that no scheduled flush picked up."""
-    return _jsonable(outbox.sweep())
+    """Release stale outbox claims and flush changes that no scheduled flush picked up; send again the chunks
+    of a rebuild whose worker died."""
+    result = outbox.sweep()
+    resent = resend_lost_chunks()
+    if resent:
+        result = {**result, "rebuild_chunks_resent": resent}
+    return _jsonable(result)
 
 
 @shared_task(name="ai_assistant.prune_retained_data")

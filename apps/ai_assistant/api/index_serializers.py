@@ -24,6 +24,11 @@ class IndexStatusSerializer(serializers.Serializer):
     )
     rebuild_in_progress = serializers.BooleanField()
     rebuild_task_id = serializers.CharField(allow_blank=True, help_text="Task id of the queued or running rebuild.")
+    rebuild_progress = serializers.DictField(
+        allow_null=True,
+        required=False,
+        help_text="The running rebuild's chunks_done, chunks_total, documents_done, documents_total and workers.",
+    )
     rebuild_needed = serializers.BooleanField(required=False, help_text="The configured embedding model changed.")
     last_error = serializers.CharField(allow_blank=True, allow_null=True)
 

@@ -7,7 +7,9 @@ scheduled refresh and the last indexing error.
 Every change of the pointer or of the rebuild slot is one conditional UPDATE (compare-and-set), so two
 processes can never both win: one first collection, one rebuild at a time, one switch. A claim (rebuild slot
 or building collection) older than the task hard time limit belongs to a process that died: `is_live()` is
-the one staleness rule for both.
+the one staleness rule for both. A rebuild spread over many tasks (indexing/rebuild_chunks.py) renews both
+claims after every batch it writes (`touch_rebuild`): the claim is the rebuild's, not one task's, and a
+rebuild whose tasks all stopped writing for longer than the time limit is stale.
 """
 
 from __future__ import annotations
@@ -179,6 +181,18 @@ def claim_rebuild(task_id: str) -> str:
 def finish_rebuild(task_id: str) -> None:
     """Free the rebuild slot if `task_id` still holds it."""
     IndexState.objects.filter(pk=1, rebuild_task_id=task_id).update(rebuild_task_id="", rebuild_started_at=None)
+
+
+def touch_rebuild(task_id: str, collection: str) -> bool:
+    """A sign of life of the rebuild `task_id` filling `collection`: both its claims count from now.
+
+    False when the building claim is no longer this rebuild's (it finished, or was abandoned as stale and
+    another took the slot): the caller's work is for a collection nobody will switch to.
+    """
+    now = timezone.now()
+    if task_id:
+        IndexState.objects.filter(pk=1, rebuild_task_id=task_id).update(rebuild_started_at=now)
+    return bool(IndexState.objects.filter(pk=1, building_collection=collection).update(building_started_at=now))
 
 
 def first_build_pending() -> bool:

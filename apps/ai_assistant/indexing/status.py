@@ -1,15 +1,16 @@
 """The index status, built in one place for the API (GET /api/ai-assistant/index/status) and the admin panel.
 
 The index service's own numbers (documents, active collection, embedding model, last update and rebuild),
-the outbox (pending and claimed changes, the age of the oldest), whether a flush is scheduled and which
-rebuild task holds the slot.
+the outbox (pending and claimed changes, the age of the oldest), whether a flush is scheduled, which
+rebuild task holds the slot and how far its chunks are (`rebuild_progress`: chunks and documents done of
+the total, the workers that ran them; None when no rebuild fills a collection).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from apps.ai_assistant.indexing import outbox, scheduling, state
+from apps.ai_assistant.indexing import outbox, rebuild_chunks, scheduling, state
 
 _NULLABLE = ("last_update_at", "last_rebuild_at", "last_refresh_at", "last_error")
 
@@ -36,4 +37,6 @@ def index_status(*, tolerate_errors: bool = False) -> dict[str, Any]:
     data["flush_scheduled"] = scheduling.is_flush_scheduled()
     data["rebuild_task_id"] = state.running_rebuild_id()
     data["rebuild_in_progress"] = bool(data.get("rebuild_in_progress") or data["rebuild_task_id"])
+    building = data.get("building_collection") or ""
+    data["rebuild_progress"] = rebuild_chunks.progress(building) if building else None
     return data

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ("total", models.PositiveIntegerField()),
                 ("collection", models.CharField(max_length=128)),
                 ("doc_ids", models.JSONField(default=list)),
+                ("size", models.PositiveIntegerField(default=0)),
                 ("task_id", models.CharField(blank=True, default="", max_length=64)),
                 ("status", models.CharField(default="queued", max_length=16)),
                 ("worker", models.CharField(blank=True, default="", max_length=255)),

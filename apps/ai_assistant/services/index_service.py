@@ -4,6 +4,8 @@
 - `sync_documents(ids)` the same for some documents (the Celery auto-indexer calls it with outbox ids);
 - `rebuild_index()` a NEW versioned collection, filled while searches keep using the old one, then an
   atomic switch of the pointer, a re-sync of every document against the database, and the old one dropped;
+  its halves `start_rebuild()` (claim, plan the chunks of indexing/rebuild_chunks.py) and `finish_rebuild()`
+  (switch, re-sync, drop) are what the Celery tasks run around chunks spread over the workers;
 - `search_documents(query, ...)` hybrid search of every document type (retrieval/query.py), also under
   the guide's name `search_products()`;
 - `status()` what the index holds and whether it is behind.
@@ -16,8 +18,11 @@ composes them under the guide's names.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -27,12 +32,13 @@ from django.db.models import Min
 from django.utils import timezone
 
 from apps.ai_assistant import metrics
+from apps.ai_assistant.indexing import rebuild_chunks
 from apps.ai_assistant.indexing import state as index_state
 from apps.ai_assistant.indexing.documents.registry import all_doc_ids, iter_all_documents
 from apps.ai_assistant.indexing.lock import index_write_lock
 from apps.ai_assistant.indexing.state import RebuildInProgress, Target
 from apps.ai_assistant.indexing.writer import Counts, IndexWriter, ensure_collection
-from apps.ai_assistant.models import IN_LIST_CHUNK, IndexChange, IndexedDocument
+from apps.ai_assistant.models import IN_LIST_CHUNK, IndexChange, IndexedDocument, RebuildChunk
 from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
 from apps.ai_assistant.retrieval.query import search_documents
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
@@ -182,24 +188,79 @@ class IndexService:
         }
 
     def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
-        """Fill a new collection, switch searches to it atomically, re-sync, then drop the old one.
+        """Fill a new collection, switch searches to it atomically, re-sync, then drop the old one, all in
+        this process: the chunks a Celery rebuild spreads over workers run here one after the other.
 
         Searches answer from the old collection until the switch. Raises RebuildInProgress when another
         rebuild is filling a collection.
         """
         started = time.monotonic()
+        rebuild_id = f"local-{uuid.uuid4()}"
+        rows = self.start_rebuild(rebuild_id)
+        target = rebuild_chunks.building_target(rows[0].collection)
+        if target is None:
+            raise RebuildInProgress(f"{rows[0].collection} is no longer the collection being built.")
+        worker = f"{os.getpid()}@{socket.gethostname()}"
+        try:
+            reporter = _Reporter(progress, "build", sum(row.size for row in rows))
+            reporter(
+                message=f"building {target.collection} ({target.provider}/{target.model}), {reporter.total} documents"
+            )
+            done = embedded = 0
+            for row in rows:
+                result = rebuild_chunks.run_chunk(rebuild_id, row.index, worker, batch_size=self.batch_size)
+                if result is None:
+                    raise RebuildInProgress(f"{target.collection} is no longer the collection being built.")
+                done, embedded = done + result.documents, embedded + result.embedded
+                reporter(done=done, embedded=embedded)
+        except BaseException:
+            self.abandon_rebuild(rebuild_id, failed=True)
+            raise
+        return self.finish_rebuild(rebuild_id, progress, worker=worker, started=started)
+
+    def start_rebuild(self, rebuild_id: str) -> list[RebuildChunk]:
+        """Claim the building collection for a new one and plan its chunks (the same chunks again when this
+        rebuild already did: its task was delivered twice). Raises RebuildInProgress when another holds it."""
+        rows = rebuild_chunks.chunks(rebuild_id)
+        if rows and rebuild_chunks.building_target(rows[0].collection):
+            return rows
         target = _configured_target()
         index_state.claim_building(target)
-        total = len(all_doc_ids())
         try:
             ensure_collection(target)
-            reporter = _Reporter(progress, "build", total)
-            reporter(message=f"building {target.collection} ({target.provider}/{target.model}), {total} documents")
-            built, _ = self._full_pass(reporter, only=target)
-            previous = index_state.switch_active(target)
+            return rebuild_chunks.plan(rebuild_id, target)
         except BaseException:
             metrics.REBUILDS.labels(outcome="failed").inc()
             self._abandon(target)
+            raise
+
+    def finish_rebuild(
+        self,
+        rebuild_id: str,
+        progress: Progress | None = None,
+        *,
+        worker: str = "",
+        started: float | None = None,
+        retryable: tuple[type[BaseException], ...] = (),
+    ) -> dict[str, Any] | None:
+        """After the chunks: run any chunk not done here, delete what vanished from the catalog, switch searches
+        to the new collection, re-sync every document, drop the old collection. None when the rebuild is over
+        (finished, or abandoned). An error abandons the rebuild, except one of `retryable` (its task retries)."""
+        rows = rebuild_chunks.chunks(rebuild_id)
+        target = rebuild_chunks.building_target(rows[0].collection) if rows else None
+        if target is None:
+            rebuild_chunks.forget(rebuild_id)
+            return None
+        total = sum(row.size for row in rows)
+        try:
+            for index in rebuild_chunks.unfinished(rebuild_id):
+                rebuild_chunks.run_chunk(rebuild_id, index, worker or socket.gethostname(), batch_size=self.batch_size)
+            self._delete_vanished(target)
+            previous = index_state.switch_active(target)
+        except retryable:
+            raise
+        except BaseException:
+            self.abandon_rebuild(rebuild_id, failed=True)
             raise
         switched_at = time.monotonic()
         logger.info("Rebuild: switched searches from %r to %s", previous, target.collection)
@@ -209,18 +270,40 @@ class IndexService:
         if previous and previous != target.collection:
             time.sleep(max(0.0, DROP_GRACE_SECONDS - (time.monotonic() - switched_at)))
             self._drop(previous)
+        rows = rebuild_chunks.chunks(rebuild_id)
+        rebuild_chunks.forget(rebuild_id)
         result = {
             "collection": target.collection,
             "previous_collection": previous,
             "documents": IndexedDocument.objects.filter(collection=target.collection).count(),
-            "embedded": built.embedded + resync.embedded,
+            "embedded": sum(row.embedded for row in rows) + resync.embedded,
             "resynced": resync.added + resync.updated + resync.deleted,
-            "seconds": round(time.monotonic() - started, 3),
+            "chunks": len(rows),
+            "workers": sorted({row.worker for row in rows if row.worker}),
         }
+        if started is not None:
+            result["seconds"] = round(time.monotonic() - started, 3)
         metrics.REBUILDS.labels(outcome="succeeded").inc()
         _Reporter(progress, "done", total)(done=total, embedded=result["embedded"], message=f"rebuilt: {result}")
         logger.info("rebuild_index: %s", result)
         return result
+
+    def _delete_vanished(self, target: Target) -> None:
+        """Delete from the new collection the documents whose rows went while its chunks were written."""
+        vanished = sorted(set(ledger_hashes_all(target.collection)) - all_doc_ids())
+        writer = IndexWriter(embed_progress=None)
+        for start in range(0, len(vanished), self.batch_size):
+            writer.sync(vanished[start : start + self.batch_size], only=target)
+
+    def abandon_rebuild(self, rebuild_id: str, *, failed: bool = False) -> None:
+        """Give a rebuild up: free the building collection (when still its), drop what it wrote, forget its chunks."""
+        rows = rebuild_chunks.chunks(rebuild_id)
+        target = rebuild_chunks.building_target(rows[0].collection) if rows else None
+        if failed:
+            metrics.REBUILDS.labels(outcome="failed").inc()
+        if target is not None:
+            self._abandon(target)
+        rebuild_chunks.forget(rebuild_id)
 
     def _drop(self, collection: str) -> None:
         # Under the write lock: no writer that still believes in the old collection is half-way through it.
