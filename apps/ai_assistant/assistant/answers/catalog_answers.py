@@ -26,12 +26,20 @@ def _price_rules_text(rules: list[dict]) -> str:
 def answer_option_price(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
     opt, data, info, label = _named_option(p, vocab)
     text = f"{label} {'cost' if label.endswith('s') else 'costs'} {amount(info['price'])}"
-    if info["price_rules"]:
+    beside = {vocab.options[i].name for i in p.option_ids[1:] if i in vocab.options}
+    applying = [r for r in info["price_rules"] if beside and set(r["when_chosen_with"]) <= beside]
+    if applying:
+        # "and if I take it with a carbon-kevlar hull?": the price the configurator applies beside that choice.
+        text = (f"With {join_names(applying[0]['when_chosen_with'])}, {label} "
+                f"{'cost' if label.endswith('s') else 'costs'} {amount(applying[0]['price'])} "
+                f"({amount(info['price'])} on its own)")
+    elif info["price_rules"]:
         text += " on its own; " + _price_rules_text(info["price_rules"])
     text += "."
     if not info["in_stock"]:
         text += " It is temporarily out of stock."
-    return Answer(text, sources=data["sources"], context={**context, "kind": "option", "category_id": opt.category_id})
+    return Answer(text, sources=data["sources"], context={**context, "kind": "option", "category_id": opt.category_id,
+                                                          "option_id": opt.id, "option_kind": "option_price"})
 
 
 def answer_option_stock(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
@@ -43,7 +51,8 @@ def answer_option_stock(p: ParsedMessage, vocab: Vocabulary, context: dict) -> A
         text = f"No, {label} is temporarily out of stock."
         if others:
             text += f" In stock for {data['part'].lower()}: {join_names(others)}."
-    return Answer(text, sources=data["sources"], context={**context, "kind": "option", "category_id": opt.category_id})
+    return Answer(text, sources=data["sources"], context={**context, "kind": "option", "category_id": opt.category_id,
+                                                          "option_id": opt.id, "option_kind": "option_stock"})
 
 
 def answer_part_options(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
@@ -109,9 +118,18 @@ def answer_product_info(p: ParsedMessage, vocab: Vocabulary, context: dict) -> A
         if not fact.available and missing_stock:
             line += f" ({join_names(missing_stock)} out of stock)"
         line += f". Configuration: {config}." if config else "."
-        if (p.asks_stock or p.is_yes_no) and len(facts) == 1:
+        asked_parts = [vocab.parts[i] for i in p.part_ids if i in vocab.parts]
+        if p.is_yes_no and not p.asks_stock and asked_parts and len(facts) == 1:
+            # "does the Vesuvio HX Noir have a grinder?": whether its configuration holds an option of that part.
+            held = [o for o in options if o.part_id in {part.id for part in asked_parts}]
+            said = (f"Yes, it comes with {join_names([o.name for o in held])}. " if held
+                    else f"No, it comes without {join_names([part.name.lower() for part in asked_parts])}. ")
+            line = said + line
+        elif (p.asks_stock or p.is_yes_no) and len(facts) == 1:
             line = ("Yes. " if fact.available else "No. ") + line  # "is the … in stock?" is a yes/no question
         lines.append(line)
     return Answer("\n".join(lines), [f.card() for f in facts], [f"product:{f.id}" for f in facts],
                   context={**context, "kind": "product", "category_id": facts[0].category_id,
-                           "product_ids": [f.id for f in facts]})
+                           "product_ids": [f.id for f in facts],
+                           # One product's configuration is what a follow-up changes ("swap the rain cover for …").
+                           "quote_option_ids": list(facts[0].option_ids) if len(facts) == 1 else []})

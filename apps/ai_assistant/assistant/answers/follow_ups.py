@@ -15,7 +15,8 @@ def merge_options(vocab: Vocabulary, previous: list[int], new: list[int]) -> lis
 
 def configuration_options(p: ParsedMessage, vocab: Vocabulary, context: dict) -> list[int]:
     """The options of the configuration asked about: the message's, added to the previous configuration's
-    when the message follows up on a price or compatibility question."""
-    if p.is_follow_up and context.get("kind") in {"quote", "compatibility"} and context.get("quote_option_ids"):
+    when the message follows up on a price or compatibility question, or on one product (its configuration)."""
+    if (p.is_follow_up and context.get("kind") in {"quote", "compatibility", "product"}
+            and context.get("quote_option_ids")):
         return merge_options(vocab, context["quote_option_ids"], p.option_ids)
     return list(p.option_ids)

@@ -10,7 +10,7 @@ run no option explains whole is cut into the longest pieces that each name one o
 
 from __future__ import annotations
 
-from apps.ai_assistant.assistant.understanding.run_terms import by_names_and_descriptions_anywhere, link_run
+from apps.ai_assistant.assistant.understanding.run_terms import by_names, by_names_and_descriptions_anywhere, link_run
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS
 
@@ -31,9 +31,14 @@ def _in_categories(vocab: Vocabulary, term: Term, category_ids: set[int]) -> boo
     return vocab.products[term.ref].category_id in category_ids
 
 
+def link_unexplained(
+    vocab: Vocabulary, words: list[str], mentions: list[Mention], breaks: frozenset[int] = frozenset()
+) -> list[Mention]:
+    """`mentions` plus mentions for the runs of words they leave unexplained (see the module's docstring).
 
-def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention]) -> list[Mention]:
-    """`mentions` plus mentions for the runs of words they leave unexplained (see the module's docstring)."""
+    `breaks`: positions k with a list mark between words k-1 and k ("thermoblock, 51mm group"): a run never
+    spans one, and a part on the other side of one is not the run's part.
+    """
     named_categories = {t.ref for m in mentions for t in m.terms if t.kind == "category"}
     if named_categories:
         # A name of another family than the one asked about explains nothing here ("grip" of the skateboards'
@@ -55,19 +60,23 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
             i += 1
             continue
         end = i
-        while end < len(words) and end not in covering and words[end] not in STOP_WORDS:
+        while end < len(words) and end not in covering and words[end] not in STOP_WORDS and (
+            end == i or end not in breaks
+        ):
             end += 1
         numbers_only = all(w.replace(".", "").isdigit() for w in words[i:end])
         if numbers_only and (end - i > 1 or len(words[i]) < 2):
             i = end  # numbers alone are no name ("size 2"); beside words they are ("149 mm")
             continue
         start, stop = i, end
-        # The part named right before or after the run ("the fat wheels", "wheels, fat ones").
-        if start > 0 and is_part(start - 1):
+        # The part named right before or after the run ("the fat wheels", "wheels, fat ones"), unless a list
+        # mark comes between or the part already went with the run before it ("mahogany neck + P90s").
+        if start > 0 and start not in breaks and is_part(start - 1) and id(covering[start - 1]) not in absorbed:
             start = covering[start - 1].start
-        if stop < len(words) and is_part(stop):
+        if stop < len(words) and stop not in breaks and is_part(stop):
             stop = covering[stop].end
-        elif stop + 1 < len(words) and words[stop] in STOP_WORDS and is_part(stop + 1):
+        elif (stop + 1 < len(words) and words[stop] in STOP_WORDS and stop not in breaks
+              and stop + 1 not in breaks and is_part(stop + 1)):
             stop = covering[stop + 1].end  # "step-in bindings": a short word between the run and its part
         run = words[i:end]
         part_mentions = {covering[j].start: covering[j] for j in range(start, stop) if j in covering}
@@ -82,6 +91,19 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
         if numbers_only:
             # A number alone ("freestyle rocker, 154, ...") names the one option whose name holds it, if one does.
             tries = [(run, i, end)]
+        if not part_ids and 1 < len(run) <= MAX_RUN and not numbers_only:
+            # Words no name explains whole but whose pieces each name one option by name are those options
+            # ("carbon-kevlar touring": Carbon-Kevlar composite + Touring hull 14 ft), before any description
+            # explains the run whole.
+            key = (tuple(run), frozenset({-2}))
+            if key not in linked and len(linked) < MAX_RUNS_LINKED:
+                linked[key] = by_names(vocab, run, set(), named_categories)
+            if not linked.get(key):
+                pieces = _segments(vocab, words, i, end, named_categories, linked, names_only=True)
+                if len(pieces) > 1 and sum(m.end - m.start for m in pieces) == end - i:
+                    new += pieces
+                    i = end
+                    continue
         found_one = False
         if part_ids and len(run) <= MAX_RUN:
             # The part named beside the run may be another family's word ("grey fabric" of a chair, where
@@ -120,6 +142,16 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
                 new.append(Mention(span_start, span_stop, 0.5 * sum(len(w) for w in words_tried), terms, True))
                 absorbed.update(id(m) for m in part_mentions.values())
                 break
+        if not found_one and part_ids and len(run) <= MAX_RUN and not numbers_only:
+            # No option of the part beside it explains the run: the run on its own may name an option of another
+            # part ("... maple neck P90s": the P90 pickup set).
+            key = (tuple(run), frozenset())
+            if key not in linked and len(linked) < MAX_RUNS_LINKED:
+                linked[key] = link_run(vocab, run, set(), named_categories)
+            options = [t for t in linked.get(key, []) if t.kind == "option"]
+            if options:
+                new.append(Mention(i, end, 0.5 * sum(len(w) for w in run), options, True))
+                found_one = True
         if not found_one and not numbers_only:
             new += _segments(vocab, words, i, end, named_categories, linked)
         i = end
@@ -132,7 +164,7 @@ def link_unexplained(vocab: Vocabulary, words: list[str], mentions: list[Mention
 
 def _segments(
     vocab: Vocabulary, words: list[str], i: int, end: int, category_ids: set[int],
-    linked: dict[tuple[tuple[str, ...], frozenset[int]], list[Term]],
+    linked: dict[tuple[tuple[str, ...], frozenset[int]], list[Term]], names_only: bool = False,
 ) -> list[Mention]:
     """Mentions for a run no option explains as a whole, cut into the longest pieces that each name one
     ("reclaimed pine, 220 cm": the commas are gone from the words). Kept only when the pieces explain at least
@@ -145,12 +177,12 @@ def _segments(
             piece = words[k : k + size]
             if size == 1 and (piece[0].replace(".", "").isdigit() and len(piece[0]) < 2):
                 continue
-            key = (tuple(piece), frozenset())
+            key = (tuple(piece), frozenset({-2} if names_only else ()))
             terms = linked.get(key)
             if terms is None:
                 if len(linked) >= MAX_RUNS_LINKED:
                     return []
-                terms = linked[key] = link_run(vocab, piece, set(), category_ids)
+                terms = linked[key] = (by_names if names_only else link_run)(vocab, piece, set(), category_ids)
             options = [t for t in terms if t.kind == "option"]
             if len(options) == 1:  # a piece names one option ("round": Round 110 cm, not the Round products)
                 pieces.append(Mention(k, k + size, 0.5 * sum(len(w) for w in piece), options, True))

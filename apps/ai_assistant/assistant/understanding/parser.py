@@ -15,18 +15,20 @@ from decimal import Decimal
 
 from apps.ai_assistant.assistant.understanding.linking import link_unexplained
 from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
+from apps.ai_assistant.assistant.understanding.run_terms import link_run
 from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
 from apps.ai_assistant.assistant.understanding.sentences import question_text
 from apps.ai_assistant.assistant.understanding.unknown_names import find_unknown_name, find_unknown_thing
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
-from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, TOKEN_RE, normalize, tokens_of
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, TOKEN_RE, list_breaks, normalize, tokens_of
 
 _OUT_OF_STOCK_RE = re.compile(
     r"\b(out of stock|sold out|unavailable|not available|not in stock|run out|ran out|backorder)"
 )
 _STOCK_RE = re.compile(r"\b(in stock|stock|available|availability|sold out|unavailable|have any left|in store)\b")
 _PRICE_Q_RE = re.compile(
-    r"\b(how much|price|prices|priced|cost|costs|costing|total|quote|pay|expensive|what would .{0,40} be)\b"
+    r"\b(how much|price|prices|priced|cost|costs|costing|total|quote|pay|expensive|upcharge|surcharge|"
+    r"what would .{0,40} be)\b"
 )
 _COMPAT_RE = re.compile(
     r"\b(can|could|may)\s+(i|you|we|one)\s+(have|get|combine|put|choose|pick|order|mix|use|fit|pair|add)\b|"
@@ -105,9 +107,10 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     for start, end in sorted(price_spans, reverse=True):
         name_text = name_text[:start] + " " + name_text[end:]
     parsed.use_case_text = " ".join(name_text.split())
-    mentions = link_unexplained(vocab, tokens_of(name_text), vocab.match(name_text))
+    mentions = link_unexplained(vocab, tokens_of(name_text), vocab.match(name_text), list_breaks(name_text))
     parsed.unknown_name = find_unknown_name(
-        question, vocab, mentions if not price_spans else link_unexplained(vocab, tokens_of(text), vocab.match(text))
+        question, vocab,
+        mentions if not price_spans else link_unexplained(vocab, tokens_of(text), vocab.match(text), list_breaks(text)),
     )
     if parsed.unknown_name and not vocab.product_names_held:
         # A large catalog's product names are not in the vocabulary: a real product is no unknown name.
@@ -148,10 +151,20 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         if parsed.category_id is not None:
             # A name of another category ("quad" fins when asking about quad skates) is not meant here.
             terms = [t for t in terms if _owner_category(vocab, t) == parsed.category_id]
+            if not terms and mention.terms[0].kind == "option":
+                # Another family's option right before a part of this one is a shortened name of that part's
+                # option ("fibreglass paddle": Fibreglass paddle 230 cm, not the tents' Fibreglass poles).
+                term = _with_next_part(vocab, words, mention, mention.terms[0], by_start, absorbed)
+                if term.kind == "option" and vocab.options[term.ref].category_id == parsed.category_id:
+                    terms = [term]
             if not terms:
                 continue
         if id(mention) in absorbed:
             continue
+        if context.get("kind") == "option" and context.get("option_id") in vocab.options:
+            # "what about the mesh one?" after an option's answer: an option of that option's part.
+            part_id = vocab.options[context["option_id"]].part_id
+            terms = [t for t in terms if t.kind == "option" and vocab.options[t.ref].part_id == part_id] or terms
         term = _pick(vocab, terms, mention, by_start)
         if term.kind == "option":
             term = _with_next_part(vocab, words, mention, term, by_start, absorbed)
@@ -165,7 +178,8 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
     parsed.option_ids = merge_same_part(vocab, words, picked)
-    continues_quote = context.get("kind") in {"quote", "compatibility"} and bool(_FOLLOW_UP_RE.search(text.strip()))
+    continues_quote = (context.get("kind") in {"quote", "compatibility", "product"}
+                       and bool(_FOLLOW_UP_RE.search(text.strip())))
     if parsed.option_ids or continues_quote:
         # Beside options, or adding to the configuration just priced, a part that has one option only names
         # that option ("... and a stomp pad", "and if I also add the stomp pad?").
@@ -174,6 +188,15 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             if len(only) == 1 and only[0].id not in parsed.option_ids:
                 parsed.option_ids.append(only[0].id)
                 parsed.part_ids.remove(part_id)
+    if continues_quote and parsed.part_ids:
+        # "what if I swap the poles for carbon ones?": the words left over name an option of the part asked about.
+        left = [w for i, w in enumerate(words) if i not in used and w not in STOP_WORDS and not w.isdigit()]
+        for part_id in list(parsed.part_ids) if 0 < len(left) <= 3 else []:
+            options = [t for t in link_run(vocab, left, {part_id}, set()) if t.kind == "option"]
+            if len(options) == 1 and options[0].ref not in parsed.option_ids:
+                parsed.option_ids.append(options[0].ref)
+                parsed.part_ids.remove(part_id)
+                used.update(i for i, w in enumerate(words) if w in left)
     parsed.free_text = " ".join(
         w for i, w in enumerate(words) if i not in used and w not in STOP_WORDS and not w.replace(".", "").isdigit()
     )
@@ -208,6 +231,17 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.asks_options = bool(_OPTIONS_Q_RE.search(text))
     parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
     parsed.kind = _classify(parsed, text, context)
+    previous_option = context.get("option_id") if context.get("kind") == "option" else None
+    has_limits = parsed.min_price is not None or parsed.max_price is not None or parsed.sort is not None
+    if previous_option in vocab.options and parsed.is_follow_up and parsed.option_ids and not has_limits:
+        # After an option's price or stock: "and the fabric one?" asks the same of another option of its part;
+        # "and if I take it with a carbon-kevlar hull?" asks that option's price beside another choice.
+        part_id = vocab.options[previous_option].part_id
+        if len(parsed.option_ids) == 1 and vocab.options[parsed.option_ids[0]].part_id == part_id:
+            parsed.kind = context.get("option_kind") or "option_price"
+        elif _IT_RE.search(text) and all(vocab.options[i].part_id != part_id for i in parsed.option_ids):
+            parsed.option_ids = [previous_option, *parsed.option_ids]
+            parsed.kind = "option_price"
     return parsed
 
 
@@ -316,15 +350,19 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "compatibility"
     if n_options >= 2 and not search_like and (p.asks_price or not p.category_explicit):
         return "quote"
-    if n_options >= 1 and p.is_follow_up and previous_kind in {"quote", "compatibility"} and not has_limits:
-        return "compatibility" if p.asks_compat and not p.asks_price else "quote"
+    if n_options >= 1 and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"} and not has_limits:
+        # "what about with the vibration pump?" after a compatibility question asks the same again.
+        asks_compat = p.asks_compat or previous_kind == "compatibility"
+        return "compatibility" if asks_compat and not p.asks_price else "quote"
     if p.part_ids and not n_options and (p.asks_options or p.asks_stock or p.asks_price):
         return "part_options"
     if p.asks_out_of_stock and not n_options and not p.product_ids and not has_limits:
         return "out_of_stock"
     if n_options == 1 and p.asks_price and not search_like:
         return "quote" if p.category_explicit else "option_price"
-    if n_options == 1 and p.asks_stock and not p.category_explicit and not has_limits and p.is_yes_no:
+    # "are the carbon poles for tents in stock?" names its family and still asks about the option.
+    if (n_options == 1 and p.asks_stock and not has_limits and p.is_yes_no
+            and (not p.category_explicit or not _SEARCH_RE.search(text))):
         return "option_stock"
     if not (p.category_id or p.option_ids or p.part_ids or p.product_ids or p.free_text or has_limits):
         return "help"

@@ -22,6 +22,8 @@ _NUM_START = r"(?:(?=€|\$|£|eur\s|usd\s)|(?<!\s)(?=\s)|(?<![\d\s])(?=\d))"
 _BETWEEN_RES = [
     re.compile(rf"\bbetween\s++{_NUM}\s*+(?:and|to|-)\s*+{_NUM}"),
     re.compile(rf"\bfrom\s++{_NUM}\s*+(?:to|-|until|till)\s*+{_NUM}"),
+    # "priced 200-260 eur", "a budget of 300 to 400": a range after a word of price.
+    re.compile(rf"\b(?:priced|prices?|costing|costs?|budget|range)\s++(?:of\s++|at\s++)?{_NUM}\s*+(?:to|-|–)\s*+{_NUM}"),
 ]
 _MAX_RES = [
     re.compile(

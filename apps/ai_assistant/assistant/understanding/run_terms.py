@@ -35,10 +35,10 @@ MIN_SIMILARITY = 0.5
 MIN_MARGIN = 0.04
 
 
-def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_ids: set[int]) -> list[Term]:
+def by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_ids: set[int]) -> list[Term]:
     """Options (or products) of the named categories (any, when none is named) whose name words explain the
     run best."""
-    scored: list[tuple[float, int, Term]] = []
+    scored: list[tuple[float, int, int, Term]] = []
     # "sus" for "suspension" only beside another word of the name or a part: alone, a word's start is too weak.
     prefixes = bool(part_ids) or len(run) > 1
     option_words = name_tokens(vocab)
@@ -55,7 +55,10 @@ def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_id
             continue
         extra = len(tokens) - sum(1 for s in scores if s)
         bonus = 1.0 if opt.part_id in part_ids else 0.0
-        scored.append((sum(scores) + bonus, -extra, Term("option", option_id, tuple(sorted(tokens)))))
+        # Among names as long, the one whose other words say least beyond the part ("humbuckers": Humbucker pickup
+        # set, whose "pickup set" every pickup set shares, before Active humbucker set).
+        own = _distinctive_extra(vocab, option_id, tokens, run)
+        scored.append((sum(scores) + bonus, -extra, -own, Term("option", option_id, tuple(sorted(tokens)))))
     if not part_ids:
         product_words = product_tokens(vocab)
         product_order = catalog_order(vocab, "product")
@@ -68,12 +71,39 @@ def _by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_id
             whole_word = any(best_score(vocab, w, tokens, False) for w in run)
             if all(scores) and whole_word and (len(run) > 1 or len(run[0]) >= 5):
                 extra = len(tokens) - len(run)
-                scored.append((sum(scores), -extra, Term("product", product_id, tuple(sorted(tokens)))))
+                scored.append((sum(scores), -extra, 0, Term("product", product_id, tuple(sorted(tokens)))))
     if not scored:
         return []
-    best = max((s, e) for s, e, _ in scored)
-    return [t for s, e, t in scored if (s, e) == best]
+    best = max((s, e) for s, e, _, _ in scored)
+    tied = [(d, t) for s, e, d, t in scored if (s, e) == best]
+    # Of tied options, those with the fewest unsaid words of their own; tied products stay beside them.
+    fewest = max((d for d, t in tied if t.kind == "option"), default=0)
+    return [t for d, t in tied if t.kind != "option" or d == fewest]
 
+
+def _distinctive_extra(vocab: Vocabulary, option_id: int, tokens: set[str], run: list[str]) -> int:
+    """How many words of the option's name the run leaves out that neither its part's name nor another option of
+    that part uses: the words that would tell it apart, which the customer did not say."""
+    said = set(run)
+    return sum(1 for token in tokens if token not in said and token not in _shared_words(vocab)[option_id])
+
+
+def _shared_words(vocab: Vocabulary) -> dict[int, set[str]]:
+    """Each option's name words that its part's name or another option of its part also uses, once per vocabulary."""
+    cached = getattr(vocab, "_linking_shared_words", None)
+    if cached is None:
+        names = name_tokens(vocab)
+        by_part: dict[int, list[int]] = {}
+        for option in vocab.options.values():
+            by_part.setdefault(option.part_id, []).append(option.id)
+        cached = {}
+        for part_id, option_ids in by_part.items():
+            part_words = set(tokens_of(vocab.parts[part_id].name))
+            for option_id in option_ids:
+                others = {t for other in option_ids if other != option_id for t in names[other]}
+                cached[option_id] = names[option_id] & (part_words | others)
+        vocab._linking_shared_words = cached
+    return cached
 
 
 def _by_names_and_descriptions(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[Term]:
@@ -155,7 +185,7 @@ def _by_meaning(vocab: Vocabulary, run: list[str], part_ids: set[int]) -> list[T
 
 def link_run(vocab: Vocabulary, run: list[str], part_ids: set[int], category_ids: set[int]) -> list[Term]:
     """The terms a run of unexplained words names, by the steps of the module's docstring in order."""
-    terms = _by_names(vocab, run, part_ids, category_ids)
+    terms = by_names(vocab, run, part_ids, category_ids)
     if not terms and part_ids:
         terms = (_by_names_and_descriptions(vocab, run, part_ids)
                  or _by_descriptions(vocab, run, part_ids)

@@ -18,8 +18,10 @@ from collections.abc import Iterable
 
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Vocabulary
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
+from apps.ai_assistant.retrieval.text import fold_accents
 
 _RAW_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+_CLAUSE_MARK = re.compile(r"[:>)\]}\"“”]")
 _PREPOSITIONS = {"for", "in", "to", "at", "from", "near", "with", "by", "on", "into", "around"}
 
 
@@ -39,6 +41,7 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
 
     `mentions` are the catalog names found in the same sentence (token positions of tokens_of(sentence)).
     """
+    sentence = fold_accents(sentence)  # "Doppio Café" written "Doppio Cafe" is the same name
     raw = list(_RAW_WORD.finditer(sentence))
     if not raw:
         return ""
@@ -81,7 +84,9 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
         if word_kind != "unknown":
             continue
         after_preposition = k > 0 and raw[k - 1].group().lower() in _PREPOSITIONS
-        capitalised = word[0].isupper() and k > 0 and not after_preposition
+        # A capital after ":" or a mark ("</catalog> New rule: ...") starts a clause: no name for that.
+        after_mark = k > 0 and bool(_CLAUSE_MARK.search(sentence, raw[k - 1].end(), raw[k].start()))
+        capitalised = word[0].isupper() and k > 0 and not after_preposition and not after_mark
         # A model number follows its name ("zephyr 3000"); a word after a number is what is counted ("9 hours",
         # "10 people"), unless written as a name (capitalised, above).
         numbered = k < last and kinds[k + 1] == "number"
@@ -140,4 +145,12 @@ def find_unknown_thing(text: str, vocab: Vocabulary) -> str:
             runs.append([])
     found = [run for run in runs if run]
     name = " ".join(found[-1]) if found else ""
+    # A request for a thing says little besides it ("do you have ice hockey sticks?", "I want to buy
+    # trampolines"); more words of its own describe a need ("tiny kitchen, small budget, ... in the morning"),
+    # which the search answers.
+    thing = set(found[-1]) if found else set()
+    others = {t for match in matches if match.group() not in thing for t in word_tokens[match.group()]
+              if t not in STOP_WORDS and not t.isdigit() and len(t) > 2}
+    if len(others) > 1:
+        return ""
     return name if sum(c.isalpha() for c in name) >= 4 else ""  # "what's new?" names no thing

@@ -220,13 +220,15 @@ class Vocabulary:
 
     def _head_nouns(self) -> dict[int, str]:
         """The last word of each category's name of several words ("Dining Tables": "table") when no other
-        category's name ends with it and no part or option is named with it: customers say "tables"."""
+        category's name ends with it and no part is named with it nor option ends with it: customers say "tables"
+        (an "Under-desk drawer" does not keep "desks" from naming the Standing Desks)."""
         heads: dict[str, list[int]] = {}
         for cat in self.categories.values():
             toks = tokens_of(cat.name)
             if len(toks) > 1:
                 heads.setdefault(toks[-1], []).append(cat.id)
-        named = {t for item in (*self.parts.values(), *self.options.values()) for t in tokens_of(item.name)}
+        named = {t for part in self.parts.values() for t in tokens_of(part.name)}
+        named |= {tokens_of(option.name)[-1] for option in self.options.values() if tokens_of(option.name)}
         return {ids[0]: head for head, ids in heads.items() if len(ids) == 1 and head not in named}
 
     def _build_terms(self) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from apps.ai_assistant.retrieval.text import singular
+from apps.ai_assistant.retrieval.text import fold_accents, singular
 
 _STOP_TEXT = (
     """a an the and or but if of to in on at for from by with without about as is are was were be been
@@ -37,16 +37,26 @@ _STOP_TEXT = (
 )
 
 _GLUED_UNIT_RE = re.compile(r"(?<=\d)(?=(?:mm|cm|m|l|kg|g)\b)")
+# A unit spelled out after a number is its symbol, as catalog names write it ("4 litre tank": Water tank 4 L).
+_SPELLED_UNITS = {"l": r"lit(?:re|er)s?|ltrs?", "mm": r"millimet(?:re|er)s?", "cm": r"centimet(?:re|er)s?",
+                  "kg": r"kilos?|kilograms?|kilogrammes?", "g": r"grams?|grammes?"}
+_SPELLED_UNIT_RE = re.compile(r"(?<=\d)\s*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _SPELLED_UNITS.items()) + r")\b")
+_DIMENSION_RE = re.compile(r"(?<=\d)\s*+(?:x|by|×)\s*+(?=\d)")
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+# Marks between the items of a list ("thermoblock, 51mm group + vibe pump"): a name never spans one.
+_LIST_MARK_RE = re.compile(r"[,;+|]")
 
 
 def normalize(text: str) -> str:
-    """Lower-case, drop thousands separators, one spelling of colour."""
-    text = text.lower()
+    """Lower-case without accents ("Café" is "cafe"), drop thousands separators, one spelling of colour."""
+    text = fold_accents(text.lower())
     text = re.sub(r"(?<=\d)[,’'](?=\d{3}\b)", "", text)
     text = re.sub(r"\bthru\b", "through", text)
     # A number glued to its unit is the number and the unit ("70l", "180cm"), as catalog names write them.
     text = _GLUED_UNIT_RE.sub(" ", text)
+    text = _SPELLED_UNIT_RE.sub(lambda m: " " + (m.lastgroup or ""), text)
+    # Dimensions are written "140 x 70 cm" in names: "140x70" and "160 by 80" are the same.
+    text = _DIMENSION_RE.sub(" x ", text)
     return text.replace("colour", "color").replace("&", " and ")
 
 
@@ -64,6 +74,18 @@ def stem(token: str) -> str:
 
 def tokens_of(text: str) -> list[str]:
     return [stem(t) for t in TOKEN_RE.findall(normalize(text))]
+
+
+def list_breaks(text: str) -> frozenset[int]:
+    """Positions k in tokens_of(text) with a list mark (",", ";", "+", "|") between word k-1 and word k."""
+    normalized = normalize(text)
+    breaks: set[int] = set()
+    previous_end = 0
+    for k, match in enumerate(TOKEN_RE.finditer(normalized)):
+        if k and _LIST_MARK_RE.search(normalized, previous_end, match.start()):
+            breaks.add(k)
+        previous_end = match.end()
+    return frozenset(breaks)
 
 
 STOP_WORDS = {stem(word) for word in _STOP_TEXT.split()}
