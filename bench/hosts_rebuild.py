@@ -1,6 +1,7 @@
 """Rebuilds in bench.hosts: queue one through a web host's API, time it, and record what it built.
 
-`timed_rebuild` POSTs /api/ai-assistant/index/rebuild, waits until the index status shows a new active
+`timed_rebuild` empties the embedding cache (so each rebuild embeds every text), POSTs
+/api/ai-assistant/index/rebuild, waits until the index status shows a new active
 collection and no rebuild in progress, and returns the seconds with a `Snapshot`: every document of the
 ledger with its content hash, and every vector id with a digest of its metadata and vector. Two rebuilds of
 the same catalog must give equal snapshots whatever the number of workers.
@@ -73,8 +74,20 @@ def _status() -> dict:
     return index_status(tolerate_errors=True)
 
 
-def timed_rebuild(web_url: str, token: str, timeout: float = 900.0) -> tuple[float, dict, Snapshot]:
-    """Queue a rebuild through `web_url`; (seconds until switched and finished, the last status, snapshot)."""
+def empty_embedding_cache() -> int:
+    """Forget every cached embedding (the run's own database), so that a rebuild embeds every text again."""
+    from apps.ai_assistant.models import EmbeddingCache
+
+    return EmbeddingCache.objects.all().delete()[0]
+
+
+def timed_rebuild(web_url: str, token: str, timeout: float = 900.0, cold: bool = True) -> tuple[float, dict, Snapshot]:
+    """Queue a rebuild through `web_url`; (seconds until switched and finished, the last status, snapshot).
+
+    `cold`: empty the embedding cache first, so that the time includes embedding every document (otherwise a
+    second rebuild of the same catalog only reads the cache and the comparison measures nothing)."""
+    if cold:
+        empty_embedding_cache()
     before = _status().get("active_collection")
     client = HostClient(web_url, {"Authorization": f"Token {token}"}, timeout=30)
     started = time.monotonic()

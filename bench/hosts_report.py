@@ -30,11 +30,15 @@ def verdict(result: dict) -> tuple[bool, list[str]]:
             reasons.append(f"{number} {outcome} on {host} {phase} the cut")
     if result["faults"].failures:
         reasons.append("a fault could not be applied")
-    fresh = _freshness(result)
-    timeouts = sum(1 for s in result["probe"].samples if s.seconds is None)
+    # Freshness as bench.freshness defines its 3 s target: single edits, no burst. During the chaos writes a
+    # flush waits for the changes to stop, up to AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS: reported, not judged.
+    quiet = result["quiet_probe"].samples
+    fresh = [s.seconds for s in quiet if s.seconds is not None]
+    timeouts = len(quiet) - len(fresh)
     if not fresh or timeouts or percentile(fresh, 95) >= FRESHNESS_P95_TARGET:
         p95 = f"{percentile(fresh, 95):.2f} s" if fresh else "no sample"
-        reasons.append(f"freshness p95 {p95}, {timeouts} never found (target < {FRESHNESS_P95_TARGET:g} s)")
+        target = f"target < {FRESHNESS_P95_TARGET:g} s"
+        reasons.append(f"freshness p95 of single edits {p95}, {timeouts} never found ({target})")
     if result["warnings"]:
         reasons.append(f"host warnings: {result['warnings']}")
     rebuild = result["rebuild"]
@@ -81,7 +85,7 @@ def _freshness_rows(result: dict, claim_window: float) -> list[list[object]]:
     quiet = result["quiet_probe"]
     quiet_found = [s.seconds for s in quiet.samples if s.seconds is not None]
     missed = len(quiet.samples) - len(quiet_found)
-    rows.append(row(f"after the writes (no writer; {missed} never found)", quiet_found))
+    rows.append(row(f"single edits after the writes (judged; {missed} never found)", quiet_found))
     return rows
 
 

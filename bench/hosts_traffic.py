@@ -186,6 +186,27 @@ class Writers:
             connection.close()
 
 
+def diagnose(pk: int, word: str) -> dict:
+    """Where an edit that search never returned got to: the ledger, the keyword row, this process's search."""
+    from apps.ai_assistant.indexing import state as index_state
+    from apps.ai_assistant.indexing.documents.registry import build_documents
+    from apps.ai_assistant.models import IndexedDocument, KeywordRow
+    from apps.ai_assistant.services.index_service import get_index_service
+
+    doc_id = f"product:{pk}"
+    collection = index_state.get_state().active_collection
+    doc = build_documents([doc_id]).get(doc_id)
+    ledger = IndexedDocument.objects.filter(collection=collection, doc_id=doc_id).values_list("content_hash", flat=True)
+    keyword = KeywordRow.objects.filter(collection=collection, doc_id=doc_id).values_list("body", flat=True).first()
+    found = get_index_service().search_documents(word, type="product", limit=5)
+    return {
+        "document_has_word": doc is not None and word in doc.text,
+        "ledger_up_to_date": doc is not None and list(ledger) == [doc.content_hash],
+        "keyword_row_has_word": keyword is not None and word in keyword,
+        "search_in_bench_process": [r["id"] for r in found],
+    }
+
+
 @dataclass
 class FreshnessSample:
     sent: float  # monotonic time the edit was answered
@@ -249,4 +270,6 @@ class FreshnessProbe:
                 return
             time.sleep(0.1)
         self.samples.append(FreshnessSample(answered, None))
-        self.never_found.append({"product": pk, "word": word, "last_answer": payload[:500].decode(errors="replace")})
+        self.never_found.append(
+            {"product": pk, "word": word, **diagnose(pk, word), "last_answer": payload[:300].decode(errors="replace")}
+        )

@@ -21,7 +21,9 @@ from bench.hosts_forward import parse_address
 from bench.hosts_net import Network, NetworkError
 from bench.stack import ROOT, port_open, wait_until
 
-SUBNET = "10.79.0.0/24"  # not bench.hosts' default: a run of the bench beside the tests does not collide
+# Not bench.hosts' default, and one per test process: a bench run or another test run beside does not collide.
+THIRD = os.getpid() % 250
+SUBNET = f"10.79.{THIRD}.0/24"
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +83,7 @@ def net():
 def test_hosts_reach_host_a_and_a_cut_host_does_not(net):
     server, port = _echo_server(net.gateway)
     try:
-        assert net.gateway == "10.79.0.1" and net.address("b") == "10.79.0.2" and net.address("c") == "10.79.0.3"
+        assert (net.gateway, net.address("b"), net.address("c")) == tuple(f"10.79.{THIRD}.{n}" for n in (1, 2, 3))
         assert _connect_from(net, "b", net.gateway, port) == "pong:ping"
         assert _connect_from(net, "c", net.gateway, port) == "pong:ping"
         net.cut("b")
