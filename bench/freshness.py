@@ -58,6 +58,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--debounce", type=float, default=1.0, help="AI_INDEX_DEBOUNCE_SECONDS of the main run")
     parser.add_argument(
+        "--max-wait", type=float, default=15.0, help="AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS: the longest a flush waits"
+    )
+    parser.add_argument(
         "--slow-debounce", type=float, default=30.0, help="debounce of the comparison burst (original: 30 s); 0 skips"
     )
     parser.add_argument("--redis-db", type=int, default=13, help="Redis db number used only by this benchmark")
@@ -79,6 +82,7 @@ def setup_environment(args: argparse.Namespace):
     """A private run (bench.common): its own database, Chroma server and Redis db, signals on."""
     os.environ["REDIS_URL"] = f"redis://127.0.0.1:{args.redis_port}/{args.redis_db}"
     os.environ["AI_INDEX_DEBOUNCE_SECONDS"] = str(args.debounce)
+    os.environ["AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS"] = str(max(args.max_wait, args.debounce, args.slow_debounce))
     return setup_environment_common("freshness", auto_index=True)
 
 
@@ -252,7 +256,7 @@ def burst(args: argparse.Namespace, products: list[int], worker, debounce: float
     embedded = EmbeddingCache.objects.count() - embedded_before
     return [
         f"{args.burst} edits / {writes_took:.1f} s / {args.writers} writers / {len(products)} products",
-        f"{debounce:g} s",
+        f"{debounce:g} s (max wait {max(settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS, debounce):g} s)",
         len(runs),
         embedded,
         len(final),
@@ -279,7 +283,7 @@ def single_edits_table(latencies: list[float], timeouts: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup_environment(args)
+    args.chroma_pid = setup_environment(args).chroma_server.process.pid
     worker = None
     try:
         from apps.ai_assistant.indexing.scheduling import clear_scheduled_mark
@@ -289,7 +293,11 @@ def main(argv: list[str] | None = None) -> int:
         purge_queues()
         clear_scheduled_mark()
         worker = start_worker(
-            env={"AI_INDEX_DEBOUNCE_SECONDS": str(args.debounce), "LOG_LEVEL": "INFO"},
+            env={
+                "AI_INDEX_DEBOUNCE_SECONDS": str(args.debounce),
+                "AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS": str(max(args.max_wait, args.debounce)),
+                "LOG_LEVEL": "INFO",
+            },
             concurrency=WORKER_PROCESSES,
             log_dir=bench_dir(),
         )

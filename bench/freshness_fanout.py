@@ -17,15 +17,82 @@ product: the time from the commit until both routes agree with the database (p50
 that still did not after --timeout. Only the products the change moves out of the filter by the database's
 own quotes count (a price rule can keep a product's price). Texts embedded = new rows in the embedding cache
 during the change.
+
+Where the time goes: the flush's own seconds (the worker's `Flushed ...` log line), and over the whole change
+(commit until reflected) the CPU seconds the worker's processes ran and the seconds they were runnable but
+waiting for a core (the kernel's /proc/<pid>/task/*/schedstat), the same for the Chroma server and for the
+PostgreSQL server processes of the database's connections (the worker's and this process's polling), and the
+load average at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from bench.common import markdown_table, percentile
+
+FLUSH_LINE = re.compile(r"Flushed (\d+) outbox changes \((\d+) documents\) in \d+ batch\(es\), ([\d.]+)s")
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process below it (the worker's pool processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def scheduled(pids: list[int]) -> tuple[float, float]:
+    """(CPU seconds, seconds runnable but waiting for a core) of these processes' threads so far."""
+    cpu = wait = 0
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                ran, waited, _ = (task / "schedstat").read_text().split()
+            except (OSError, ValueError):
+                continue
+            cpu, wait = cpu + int(ran), wait + int(waited)
+    return cpu / 1e9, wait / 1e9
+
+
+def database_backends() -> list[int]:
+    """PostgreSQL: the server processes of every connection to this database (the worker's, this process's)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [row[0] for row in cursor.fetchall()]
+
+
+class Sampler:
+    """CPU and run-queue waiting of the worker, the Chroma server and the database's backends over a change."""
+
+    def __init__(self, worker_pid: int, chroma_pid: int) -> None:
+        self.groups = {"worker": _descendants(worker_pid), "chroma": _descendants(chroma_pid)}
+        self.groups["database"] = database_backends()
+        self.before = {name: scheduled(pids) for name, pids in self.groups.items()}
+
+    def cell(self, name: str) -> str:
+        cpu, wait = scheduled(self.groups[name])
+        return f"{cpu - self.before[name][0]:.1f} / {wait - self.before[name][1]:.1f}"
 
 
 def pick_option(affected: int) -> tuple[int, list[int]]:
@@ -97,7 +164,9 @@ def passing_in_database(products: list[int], filters) -> set[int]:
                                                                 "in_stock": bool(q.valid)})}
 
 
-def change_and_wait(label: str, apply, products: list[int], filters, timeout: float) -> list[object]:
+def change_and_wait(
+    label: str, apply, products: list[int], filters, timeout: float, worker, chroma_pid: int
+) -> list[object]:
     """Commit `apply()` (one option save), then poll until the index agrees with the database on every product
     the change moved out of the filter (a price rule can keep a product's price: those did not move)."""
     from django.db import transaction
@@ -109,10 +178,13 @@ def change_and_wait(label: str, apply, products: list[int], filters, timeout: fl
     _probe_vector(collection)
     embedded_before = EmbeddingCache.objects.count()
     before = passing_in_database(products, filters)
+    log_from = len(worker.log())
+    sampler = Sampler(worker.process.pid, chroma_pid)
     with transaction.atomic():
         apply()
+        # The products it moves, by the quotes inside the change's transaction (not timed: before the commit).
+        doc_ids = [f"product:{pk}" for pk in sorted(before - passing_in_database(products, filters))]
     committed = time.perf_counter()
-    doc_ids = [f"product:{pk}" for pk in sorted(before - passing_in_database(products, filters))]
     seen: dict[str, float] = {}
     pending = list(doc_ids)
     while pending and time.perf_counter() - committed < timeout:
@@ -121,12 +193,18 @@ def change_and_wait(label: str, apply, products: list[int], filters, timeout: fl
         pending = [d for d in pending if d not in seen]
         if pending:
             time.sleep(0.05)
+    reflected_after = time.perf_counter() - committed
+    cells = [f"{sampler.cell('worker')} in {reflected_after:.1f} s", sampler.cell("chroma"), sampler.cell("database")]
     time.sleep(1.0)  # anything the flush still embeds lands in the cache now
     embedded = EmbeddingCache.objects.count() - embedded_before
+    flushes = [float(seconds) for _, _, seconds in FLUSH_LINE.findall(worker.log()[log_from:])]
     latencies = sorted(seen.values())
     cell = lambda p: f"{percentile(latencies, p):.2f} s" if latencies else "-"  # noqa: E731
     return [label, len(products), len(doc_ids), embedded, cell(50), cell(95),
-            f"{latencies[-1]:.2f} s" if latencies else "-", len(pending)]
+            f"{latencies[-1]:.2f} s" if latencies else "-", len(pending),
+            " + ".join(f"{seconds:.1f}" for seconds in flushes) or "-",
+            *cells,
+            " ".join(f"{load:.1f}" for load in os.getloadavg())]
 
 
 def run(args: argparse.Namespace, worker) -> int:
@@ -154,13 +232,15 @@ def run(args: argparse.Namespace, worker) -> int:
     print(f"\noption {option.name!r} (id {option_id}) used by {len(products)} products", flush=True)
     rows = [
         change_and_wait(f"price +{delta} (max_price={ceiling:.2f})", raise_price, products,
-                        SearchFilters(type="product", max_price=ceiling), args.timeout),
+                        SearchFilters(type="product", max_price=ceiling), args.timeout, worker, args.chroma_pid),
         change_and_wait("out of stock (in_stock=true)", out_of_stock, products,
-                        SearchFilters(type="product", in_stock=True), args.timeout),
+                        SearchFilters(type="product", in_stock=True), args.timeout, worker, args.chroma_pid),
     ]
     print(markdown_table(
         ["change", "products using the option", "products it moves out of the filter", "texts embedded",
-         "commit → reflected p50", "p95", "max", "stale"],
+         "commit → reflected p50", "p95", "max", "stale", "flush in the worker s",
+         "worker CPU s / waiting for a core s", "Chroma server CPU / waiting s", "PostgreSQL backends CPU / waiting s",
+         "load 1/5/15 min"],
         rows,
     ), flush=True)
     runs = worker.flush_runs()
