@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.ai_assistant.indexing import rebuild_chunks, state
 from apps.ai_assistant.indexing.documents.registry import all_doc_ids
+from apps.ai_assistant.indexing.status import index_status
 from apps.ai_assistant.models import IndexedDocument, RebuildChunk
 from apps.ai_assistant.tasks import rebuild_chunk
 
@@ -104,3 +106,11 @@ def test_a_chunk_that_fails_for_good_gives_its_rebuild_up(planned, vector_index)
     assert building not in vector_index.collections()
     assert not RebuildChunk.objects.exists()
     assert "disk full" in current.last_error
+
+
+def test_the_progress_is_in_the_index_status_and_the_admin(planned, admin_client):
+    rebuild_chunks.run_chunk("r1", 0, "w1@host")
+    progress = index_status()["rebuild_progress"]
+    assert (progress["chunks_done"], progress["chunks_total"]) == (1, len(planned))
+    page = admin_client.get(reverse("admin:ai_assistant_indexstate_changelist")).content.decode()
+    assert f"1/{len(planned)} chunks" in page and "w1@host" in page
