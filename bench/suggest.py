@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     counts = refresh_all()
     refresh_s = time.perf_counter() - started
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after the bulk write (off on some dev servers)
     log(f"vocabulary: {counts['words']} words, {counts['entries']} names in {refresh_s:.2f} s")
 
     rng = random.Random(args.seed)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from apps.ai_assistant.retrieval.text import STOP_WORDS, edit_distance, stem, words
 from apps.search.models import VocabularyWord
@@ -29,36 +29,35 @@ CANDIDATES = 8
 MAX_NEAR = 2000  # near-length words read for one unknown word, most frequent first
 
 
-def _trigram_candidates(word: str) -> list[tuple[str, int]]:
+def _trigram_candidates(word: str) -> QuerySet:
     """PostgreSQL: the words pg_trgm finds similar (`%`, GIN index), most similar first."""
-    rows = (
+    return (
         # The lookup object itself: `word__trigram_similar` needs django.contrib.postgres in INSTALLED_APPS.
         VocabularyWord.objects.filter(TrigramSimilar(F("word"), word))
         .annotate(similarity=TrigramSimilarity("word", word))
         .order_by("-similarity", "-frequency", "word")
         .values_list("word", "frequency")[:CANDIDATES]
     )
-    return list(rows)
 
 
-def _near_candidates(word: str) -> list[tuple[str, int]]:
+def _near_candidates(word: str) -> QuerySet:
     """Any database: words of a near length sharing the first letter or the last two (bounded SQL filter)."""
     near = VocabularyWord.objects.filter(length__gte=len(word) - 2, length__lte=len(word) + 2).filter(
         Q(word__startswith=word[0]) | Q(word__endswith=word[-2:])
     )
-    return list(near.order_by("-frequency", "word").values_list("word", "frequency")[:MAX_NEAR])
+    return near.order_by("-frequency", "word").values_list("word", "frequency")[:MAX_NEAR]
 
 
 def candidates(word: str) -> list[tuple[str, int]]:
     """(word, frequency) of vocabulary words that may be what `word` meant.
 
     pg_trgm misses a swap of two letters in a short word ("bkie" shares one trigram with "bike"), so the
-    near-length filter runs on every database and PostgreSQL adds its trigram matches.
+    near-length filter runs on every database and PostgreSQL adds its trigram matches (both reads in one
+    query there: PostgreSQL accepts a LIMIT inside each part of a UNION ALL).
     """
-    found = dict(_near_candidates(word))
     if connection.vendor == "postgresql":
-        found.update(_trigram_candidates(word))
-    return list(found.items())
+        return list(dict(_near_candidates(word).union(_trigram_candidates(word), all=True)).items())
+    return list(_near_candidates(word))
 
 
 def _swapped(a: str, b: str) -> bool:
