@@ -73,12 +73,15 @@ AQUARIUMS = {
             _option("120 x 50 cm", "180.00", "A cabinet for the big tank."),
             _option("60 x 30 cm", "90.00", "A cabinet for the small tank."),
         ]},
-        {"name": "Lid", "step": 3, "description": "What covers the tank.", "options": [
+        {"name": "Lid", "step": 3, "required": False, "description": "What covers the tank.", "options": [
             _option("Wooden lid 60 cm", "70.00", "An oak lid with a light slot."),
             _option("Acrylic lid", "35.00", "A clear sliding cover."),
         ]},
     ],
-    "incompatibilities": [],
+    "incompatibilities": [
+        {"option": "Glass tank 200 L", "incompatible_with": "Wooden lid 60 cm", "message": "The big tank stays open."},
+        {"option": "Glass tank 200 L", "incompatible_with": "Acrylic lid", "message": "The big tank stays open."},
+    ],
     "price_rules": [],
     "products": [
         {"name": "Reef Nook", "options": ["Glass tank 60 L", "60 x 30 cm", "Acrylic lid"],
@@ -110,8 +113,8 @@ def test_a_word_shared_by_two_names_is_the_one_whose_other_words_say_nothing_new
 
 
 def test_a_unit_spelled_out_and_dimensions_written_glued(shop, chat):
-    answer = chat("the 200 litre tank on the 120x50 stand with the acrylic lid, how much?")["answer"]
-    assert "costs 525.00 EUR" in answer, answer  # 310 + 180 + 35
+    answer = chat("the 60 litre tank on the 60x30 stand with the acrylic lid, how much?")["answer"]
+    assert "costs 245.00 EUR" in answer, answer  # 120 + 90 + 35
 
 
 def test_another_familys_shortened_name_before_a_part_is_this_familys_option(shop, chat):
@@ -187,3 +190,19 @@ def test_a_need_described_in_many_words_is_searched_not_refused(shop, chat):
     answer = chat("tiny flat, small budget, I just want to jam in the evenings after work")["answer"]
     assert "don't sell" not in answer, answer
     assert chat("do you have trampolines?", new=True)["answer"].startswith("We don't sell")
+
+
+def test_an_option_with_a_part_asks_whether_any_of_its_options_goes(shop, chat):
+    answer = chat("can I get the 200 litre tank with a lid?")["answer"]
+    assert answer.startswith("No, no lid option goes with Glass tank 200 L") and "stays open" in answer, answer
+    answer = chat("can I get the 60 litre tank with a lid?", new=True)["answer"]
+    assert answer.startswith("Yes, Glass tank 60 L goes with Wooden lid 60 cm and Acrylic lid"), answer
+
+
+def test_a_capitalised_place_in_a_described_need_is_no_product_name(shop):
+    from apps.ai_assistant.assistant.understanding.parser import parse
+    from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
+
+    parsed = parse("planning a two-week tour through the Andes with my bandmates and all our gear", Vocabulary.load())
+    assert (parsed.kind, parsed.unknown_name) == ("use_case", "")
+    assert parse("how much is the Zephyr 3000 synth?", Vocabulary.load()).kind == "not_sold"

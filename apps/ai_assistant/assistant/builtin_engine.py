@@ -12,8 +12,12 @@ from apps.ai_assistant.assistant.answers.catalog_answers import (
     answer_part_options,
     answer_product_info,
 )
-from apps.ai_assistant.assistant.answers.configuration_answers import answer_compatibility, answer_quote
-from apps.ai_assistant.assistant.answers.help_answers import answer_help, answer_not_sold
+from apps.ai_assistant.assistant.answers.configuration_answers import (
+    answer_compatibility,
+    answer_option_with_part,
+    answer_quote,
+)
+from apps.ai_assistant.assistant.answers.help_answers import answer_help, answer_not_sold, answer_use_case
 from apps.ai_assistant.assistant.answers.search_answers import answer_search
 from apps.ai_assistant.assistant.cart_dialogue import propose_last_shown, wants_to_add
 from apps.ai_assistant.assistant.engine import Answer, AnswerEngine
@@ -28,6 +32,7 @@ Handler = Callable[[ParsedMessage, Vocabulary, dict], Answer | None]
 HANDLERS: dict[str, Handler] = {
     "search": answer_search,
     "compatibility": answer_compatibility,
+    "option_with_part": answer_option_with_part,
     "quote": answer_quote,
     "option_price": answer_option_price,
     "option_stock": answer_option_stock,
@@ -35,6 +40,7 @@ HANDLERS: dict[str, Handler] = {
     "out_of_stock": answer_out_of_stock,
     "product_info": answer_product_info,
     "not_sold": answer_not_sold,
+    "use_case": answer_use_case,
     "help": answer_help,
 }
 

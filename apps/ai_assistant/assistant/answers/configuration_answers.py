@@ -13,6 +13,7 @@ from apps.ai_assistant.assistant.engine import Answer
 from apps.ai_assistant.assistant.tools.quotes import quote_ids
 from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
 from apps.ai_assistant.assistant.understanding.vocabulary import OptionInfo, Vocabulary
+from apps.ai_assistant.assistant.understanding.words import tokens_of
 
 
 def _same_part_answer(vocab: Vocabulary, option_ids: list[int]) -> str | None:
@@ -78,6 +79,34 @@ def answer_compatibility(p: ParsedMessage, vocab: Vocabulary, context: dict) -> 
         names = join_names(item["options"]) or "one of them"
         text += f" Note: {names} {'is' if len(item['options']) <= 1 else 'are'} temporarily out of stock."
     return Answer(text, sources=q["sources"], context=new_context)
+
+
+def answer_option_with_part(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
+    """"Can I get the inflatable hull with a rudder?": whether any option of the part goes with the option, by
+    the configurator's verdict on each pair; which ones do, or why none does."""
+    option = vocab.options[p.option_ids[0]]
+    part = vocab.parts[next(i for i in p.part_ids if i != option.part_id)]
+    working, reasons, sources = [], [], []
+    # "a rudder" is what the part's options call a rudder (Foot-controlled rudder, not the Retractable skeg).
+    part_words = set(tokens_of(part.name))
+    options = vocab.part_options(part.id)
+    options = [o for o in options if part_words <= set(tokens_of(o.name))] or options
+    for other in options:
+        q = quote_ids(option.category_id, [option.id, other.id], vocab)
+        sources += q["sources"]
+        conflicts = [c for c in q["conflicts"] if set(c["option_ids"]) <= {option.id, other.id}]
+        if conflicts:
+            reasons += [c["message"] for c in conflicts if c.get("message")]
+        else:
+            working.append(other.name + ("" if other.in_stock else " (temporarily out of stock)"))
+    label = option_label(vocab, option)
+    if working:
+        text = f"Yes, {label} goes with {join_names(working)} ({part.name.lower()})."
+    else:
+        reason = f" {' '.join(dict.fromkeys(reasons))}" if reasons else ""
+        text = f"No, no {part.name.lower()} option goes with {label}.{reason}"
+    return Answer(text, sources=sources, context={**context, "kind": "compatibility", "category_id": option.category_id,
+                                                  "quote_option_ids": [option.id]})
 
 
 def _missing_parts_text(q: dict) -> str:

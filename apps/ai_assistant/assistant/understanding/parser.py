@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.ai_assistant.assistant.understanding.linking import link_unexplained
+from apps.ai_assistant.assistant.understanding.needs import describes_need
 from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
 from apps.ai_assistant.assistant.understanding.run_terms import link_run
 from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
@@ -90,6 +91,7 @@ class ParsedMessage:
     # The request's own words for the index when it describes a use ("commuting to the office").
     use_case_text: str = ""
     n_parts: int = 0  # how many different parts the named options belong to
+    part_of_option: int | None = None  # the part of the first named option
     is_yes_no: bool = False  # "is it …?", "can I get …?", "does that work?"
     kind: str = "search"
 
@@ -145,6 +147,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     used = set()
     by_start = {m.start: m for m in mentions}
     picked: list[tuple[Mention, int]] = []
+    named_parts = False  # a part named by its name, not found through a word of its description
     absorbed: set[int] = set()  # part mentions that an option's words before them took in
     for mention in mentions:
         terms = mention.terms
@@ -175,6 +178,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             picked.append((mention, term.ref))
         elif term.kind == "part" and term.ref not in parsed.part_ids:
             parsed.part_ids.append(term.ref)
+            named_parts = named_parts or not mention.linked
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
     parsed.option_ids = merge_same_part(vocab, words, picked)
@@ -212,6 +216,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
                 parsed.unknown_name = ""
                 parsed.product_ids = [p.id for p in named]
     parsed.n_parts = len({vocab.options[i].part_id for i in parsed.option_ids})
+    parsed.part_of_option = vocab.options[parsed.option_ids[0]].part_id if parsed.option_ids else None
     parsed.is_follow_up = bool(_FOLLOW_UP_RE.search(text.strip()))
     # "navy mesh in stock?", "glass top with an oil finish?": a question without a question word is a yes/no
     # one; a follow-up ("and with blue rims?") goes on with what the previous one asked.
@@ -231,8 +236,14 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.asks_options = bool(_OPTIONS_Q_RE.search(text))
     parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
     parsed.kind = _classify(parsed, text, context)
-    previous_option = context.get("option_id") if context.get("kind") == "option" else None
     has_limits = parsed.min_price is not None or parsed.max_price is not None or parsed.sort is not None
+    if parsed.kind in {"search", "not_sold", "part_options"} and not parsed.is_follow_up and describes_need(
+        words, text, names_something=parsed.category_explicit or bool(parsed.option_ids or parsed.product_ids),
+        has_limits=has_limits, parts_named=named_parts, unknown_name=parsed.unknown_name,
+    ):
+        # "planning a two-week trek through the Andes with all my gear": a need (needs.py), not a name.
+        parsed.kind, parsed.unknown_name, parsed.part_ids = "use_case", "", []
+    previous_option = context.get("option_id") if context.get("kind") == "option" else None
     if previous_option in vocab.options and parsed.is_follow_up and parsed.option_ids and not has_limits:
         # After an option's price or stock: "and the fabric one?" asks the same of another option of its part;
         # "and if I take it with a carbon-kevlar hull?" asks that option's price beside another choice.
@@ -348,6 +359,9 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         # A yes/no question about options of different parts ("can the step-through frame take fat wheels?",
         # "the diamond frame with road wheels, does that work?") asks whether they go together.
         return "compatibility"
+    if (n_options == 1 and p.part_ids and not p.asks_price and not search_like and (p.asks_compat or p.is_yes_no)
+            and not p.asks_stock and p.part_ids != [p.part_of_option]):
+        return "option_with_part"  # "can I get the inflatable hull with a rudder?"
     if n_options >= 2 and not search_like and (p.asks_price or not p.category_explicit):
         return "quote"
     if n_options >= 1 and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"} and not has_limits:
