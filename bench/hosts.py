@@ -303,6 +303,7 @@ def _jsonable(result: dict, passed: bool, reasons: list[str]) -> dict:
         "problems": writers.tally.problems[:50],
         "freshness_s": [s.seconds for s in probe.samples],
         "freshness_quiet_s": [s.seconds for s in result["quiet_probe"].samples],
+        "freshness_ranks": [s.rank for s in [*probe.samples, *result["quiet_probe"].samples]],
         "freshness_dropped": probe.dropped,
         "freshness_never_found": probe.never_found + result["quiet_probe"].never_found,
         "freshness_errors": probe.errors[:20],

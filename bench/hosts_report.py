@@ -85,7 +85,9 @@ def _freshness_rows(result: dict, claim_window: float) -> list[list[object]]:
     quiet = result["quiet_probe"]
     quiet_found = [s.seconds for s in quiet.samples if s.seconds is not None]
     missed = len(quiet.samples) - len(quiet_found)
+    below = sum(1 for s in [*probe.samples, *quiet.samples] if s.rank is not None and s.rank >= 5)
     rows.append(row(f"single edits after the writes (judged; {missed} never found)", quiet_found))
+    rows.append([f"found below the 5th product (only word of the query that matches it): {below}", "", "", "", ""])
     return rows
 
 

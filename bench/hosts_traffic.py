@@ -6,7 +6,8 @@
   Every answer is counted by host, by phase (before / during / after the cut of a host: a request whose
   lifetime overlaps the cut counts as during) and by outcome (2xx, 4xx, 5xx, error = no answer).
 - `FreshnessProbe`: through ONE web host only, edits a product's description to end with a new word, then asks
-  that host's search API until the product is found; the seconds from the answer to the edit until found.
+  that host's search API until the product is among its first 50 products; the seconds from the answer to the
+  edit until found, and the rank it was found at.
   A sample is dropped when a writer changed or removed the product meanwhile (the word is gone).
 """
 
@@ -24,6 +25,7 @@ from urllib.parse import quote, urlsplit
 from bench.chaos import Operations
 
 REQUEST_TIMEOUT = 10.0
+SEARCH_LIMIT = 50  # the search API's largest page
 # Letters only: a word with digits is split apart by the search's tokenizer, and no s or y (stemmed away).
 WORD_LETTERS = "bcdfghjkmnpqrtvwxz"
 
@@ -198,7 +200,7 @@ def diagnose(pk: int, word: str) -> dict:
     doc = build_documents([doc_id]).get(doc_id)
     ledger = IndexedDocument.objects.filter(collection=collection, doc_id=doc_id).values_list("content_hash", flat=True)
     keyword = KeywordRow.objects.filter(collection=collection, doc_id=doc_id).values_list("body", flat=True).first()
-    found = get_index_service().search_documents(word, type="product", limit=5)
+    found = get_index_service().search_documents(word, type="product", limit=SEARCH_LIMIT)
     return {
         "document_has_word": doc is not None and word in doc.text,
         "ledger_up_to_date": doc is not None and list(ledger) == [doc.content_hash],
@@ -211,6 +213,7 @@ def diagnose(pk: int, word: str) -> dict:
 class FreshnessSample:
     sent: float  # monotonic time the edit was answered
     seconds: float | None  # None: not found within the timeout
+    rank: int | None = None  # 0: first of the search's products
 
 
 class FreshnessProbe:
@@ -257,12 +260,15 @@ class FreshnessProbe:
         if status != 200:
             return
         answered = time.monotonic()
-        path = f"/api/ai-assistant/search?q={quote(word)}&type=product&limit=5"
+        # limit=50: visibility is measured, not rank (the sole keyword match of a word can rank below 5th
+        # when the vector side's neighbours outweigh it in the fusion: seen with the hashing provider).
+        path = f"/api/ai-assistant/search?q={quote(word)}&type=product&limit={SEARCH_LIMIT}"
         payload = b""
         while time.monotonic() - answered < self.timeout:
             status, payload = self.client.request("GET", path)
-            if status == 200 and any(r.get("id") == f"product:{pk}" for r in json.loads(payload)["results"]):
-                self.samples.append(FreshnessSample(answered, time.monotonic() - answered))
+            ids = [r.get("id") for r in json.loads(payload)["results"]] if status == 200 else []
+            if f"product:{pk}" in ids:
+                self.samples.append(FreshnessSample(answered, time.monotonic() - answered, ids.index(f"product:{pk}")))
                 return
             alive = PreConfiguredProduct.objects.filter(pk=pk, is_active=True, category__is_active=True)
             if not alive.filter(description__endswith=word).exists():
