@@ -50,3 +50,6 @@ def test_kept_vectors_are_bounded(indexed, monkeypatch, embedded):
     assert [texts for texts in embedded] == [["one"], ["two"], ["three"], ["four"], ["one"]]
     provider = hybrid.query_provider(snapshot)
     assert len(hybrid._query_vectors[provider]) == 3
+    hybrid.forget_query_vectors()
+    hybrid._query_vector("two", snapshot)
+    assert embedded[-1] == ["two"] and len(embedded) == 6

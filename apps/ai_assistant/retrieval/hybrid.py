@@ -193,6 +193,12 @@ def _query_vector(query: str, snapshot: Snapshot) -> list[float] | None:
     return vector.tolist()
 
 
+def forget_query_vectors() -> None:
+    """Drop every kept query vector (benchmarks timing distinct queries; tests)."""
+    with _query_vectors_lock:
+        _query_vectors.clear()
+
+
 def _vector_hits(vector: list[float], filters: SearchFilters, snapshot: Snapshot) -> list:
     store = get_vector_store()
     try:
