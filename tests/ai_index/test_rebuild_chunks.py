@@ -1,7 +1,8 @@
 """A rebuild spread over REAL worker processes (Celery chord of chunk tasks on ai_heavy), against the same
 catalog rebuilt in one process: the same documents and hashes, progress in the index status, searches on the
-old collection until the switch, one rebuild per trigger, and a chunk whose worker is killed is sent again
-(by the sweeper) and the result is still the same.
+old collection until the switch, one rebuild per trigger, and a chunk whose worker is killed runs again and
+the result is still the same: with Redis as broker the sweeper sends it again, with RabbitMQ the broker hands
+the unacknowledged message to the next worker (and a chunk sent twice is written once). Redis and RabbitMQ.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from apps.ai_assistant.tasks import sweep_index_outbox
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from tests.auto_index.helpers import wait_for
 from tests.fixtures.api import build_bicycle_catalog
+from tests.fixtures.celery_worker import BROKERS
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.parametrize("celery_broker", BROKERS, indirect=True, scope="module"),
+]
 
 PRODUCTS = 600
 CHUNK = 150
@@ -100,7 +105,8 @@ def test_a_rebuild_over_two_workers_writes_what_one_process_writes(fleet, vector
     first.stop()
     second.stop()
 
-    assert body["status"] == "rebuilt" and body["chunks"] == chunks, body
+    assert body["status"] == "rebuilt" and body["chunks"] == chunks and body["seconds"] > 0, body
+    assert sorted(body["workers"]) == sorted([first.nodename, second.nodename])
     after = state.active_collection()
     assert after == body["collection"] != before
     assert ledger(after) == fleet  # the same documents with the same text and metadata hashes
@@ -123,8 +129,8 @@ def test_a_rebuild_over_two_workers_writes_what_one_process_writes(fleet, vector
     assert index_status()["rebuild_progress"] is None
 
 
-def test_a_chunk_whose_worker_is_killed_is_sent_again_and_the_result_is_the_same(
-    fleet, vector_index, celery_worker_factory
+def test_a_chunk_whose_worker_is_killed_runs_again_and_the_result_is_the_same(
+    fleet, vector_index, celery_worker_factory, celery_broker
 ):
     doomed = celery_worker_factory(concurrency=1, **workers_env(vector_index))
     task_id, _ = scheduling.trigger_rebuild()
@@ -145,7 +151,8 @@ def test_a_chunk_whose_worker_is_killed_is_sent_again_and_the_result_is_the_same
     body = result.get(timeout=5)
 
     assert body["status"] == "rebuilt", body
-    assert resent >= len(killed)
+    if celery_broker.kind == "redis":
+        assert resent >= len(killed)  # Redis keeps a dead worker's message for its visibility timeout (2 h)
     assert ledger(body["collection"]) == fleet
     assert vector_index.store.list_ids(body["collection"]) == set(fleet)
     survivor_chunks = {n for n, _, host, _ in chunk_lines(survivor) if host == survivor.nodename}

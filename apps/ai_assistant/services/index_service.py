@@ -283,6 +283,8 @@ class IndexService:
         }
         if started is not None:
             result["seconds"] = round(time.monotonic() - started, 3)
+        elif rows:  # spread over tasks: from the moment its chunks were planned
+            result["seconds"] = round((timezone.now() - min(row.created_at for row in rows)).total_seconds(), 3)
         metrics.REBUILDS.labels(outcome="succeeded").inc()
         _Reporter(progress, "done", total)(done=total, embedded=result["embedded"], message=f"rebuilt: {result}")
         logger.info("rebuild_index: %s", result)
