@@ -255,6 +255,17 @@ CHROMA_PORT = env_int("CHROMA_PORT", 8001, minimum=1)
 CHROMA_URL = env_url("CHROMA_URL", f"http://127.0.0.1:{CHROMA_PORT}", schemes=("http", "https"))
 CHROMA_COLLECTION_PREFIX = env_str("CHROMA_COLLECTION_PREFIX", "marcus")
 AI_INDEX_DEBOUNCE_SECONDS = env_float("AI_INDEX_DEBOUNCE_SECONDS", 2, minimum=0)
+# Trailing debounce (indexing/scheduling.py): a flush waits until no change came for the debounce, but never longer
+# than this after the oldest pending change (a never-ending stream of edits is flushed this often). Default 15 s
+# (or the debounce, when longer).
+AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = env_float(
+    "AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS", max(15.0, AI_INDEX_DEBOUNCE_SECONDS), minimum=0
+)
+if AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS < AI_INDEX_DEBOUNCE_SECONDS:
+    raise ImproperlyConfigured(
+        f"AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS ({AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS:g}) must be at least "
+        f"AI_INDEX_DEBOUNCE_SECONDS ({AI_INDEX_DEBOUNCE_SECONDS:g})"
+    )
 AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS = env_int("AI_INDEX_REFRESH_MIN_INTERVAL_SECONDS", 3600, minimum=0)
 # Auto-indexing (apps/ai_assistant/indexing/outbox.py, scheduling.py; docs/celery.md).
 AI_INDEX_AUTO_UPDATE = env_bool("AI_INDEX_AUTO_UPDATE", True)
