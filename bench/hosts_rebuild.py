@@ -22,7 +22,8 @@ from pathlib import Path
 
 from bench.hosts_traffic import HostClient
 
-CHUNK_LINE = re.compile(r"Rebuild chunk\b.*?\bon (\S+?):?(?:\s|$)")
+# "Rebuild chunk 2/4 on worker@host-d: 100 documents, ..." (apps/ai_assistant/tasks.py); not the skipped or lost ones.
+CHUNK_LINE = re.compile(r"Rebuild chunk \d+/\d+ on (\S+?):")
 
 
 @dataclass
