@@ -29,7 +29,7 @@ def planned(demo, vector_index, settings):
     return rows
 
 
-def test_the_chunks_cover_every_document_once(planned):
+def test_the_chunks_cover_every_document_once(planned, vector_index):
     ids = [doc_id for row in planned for doc_id in row.doc_ids]
     assert sorted(ids) == sorted(all_doc_ids()) and len(ids) == len(set(ids))
     assert [row.index for row in planned] == list(range(len(planned))) and len(planned) > 3
@@ -41,6 +41,10 @@ def test_the_chunks_cover_every_document_once(planned):
         "documents_total": len(ids),
         "workers": [],
     }
+    # The next rebuild (this one died: its claim went) plans anew and the dead one's rows go.
+    state.release_building(planned[0].collection)
+    rows = vector_index.start_rebuild("r2")
+    assert set(RebuildChunk.objects.values_list("rebuild_id", flat=True)) == {"r2"} and len(rows) == len(planned)
 
 
 def test_a_chunk_writes_its_documents_and_its_progress(planned):

@@ -68,11 +68,15 @@ def _order(doc_id: str) -> tuple[str, int, str]:
 
 
 def plan(rebuild_id: str, target: Target, chunk_size: int | None = None) -> list[RebuildChunk]:
-    """Split the catalog's document ids into chunks for `target` and record them (at least one, maybe empty)."""
+    """Split the catalog's document ids into chunks for `target` and record them (at least one, maybe empty).
+
+    Called once the rebuild holds the building claim: rows of any other rebuild are leftovers of one that
+    died (it no longer holds the claim) and go.
+    """
     size = chunk_size or settings.AI_REBUILD_CHUNK_SIZE
     ids = sorted(all_doc_ids(), key=_order)
     pieces = [ids[start : start + size] for start in range(0, len(ids), size)] or [[]]
-    RebuildChunk.objects.filter(rebuild_id=rebuild_id).delete()
+    RebuildChunk.objects.all().delete()
     return RebuildChunk.objects.bulk_create(
         RebuildChunk(
             rebuild_id=rebuild_id,
