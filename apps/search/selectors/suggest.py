@@ -14,7 +14,8 @@ from __future__ import annotations
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Collate
 
 from apps.ai_assistant.retrieval.text import normalize
 from apps.search.models import SuggestEntry
@@ -24,11 +25,19 @@ MAX_LIMIT = 10
 KIND_ORDER = (SuggestEntry.CATEGORY, SuggestEntry.PRODUCT, SuggestEntry.OPTION)
 
 
-def _prefix_filter(norm: str) -> Q:
+def _prefix_keys(kind: str, norm: str) -> QuerySet:
+    """The word keys of `kind` starting with `norm`, in byte order: a range read of an index, in order, so a
+    LIMIT stops it early ("b" reads LIMIT keys, not every name with a word starting with b).
+
+    The prefix is the range [norm, norm's successor) in a bytewise collation: SQLite's default (binary) over
+    the (kind, norm) index, "C" on PostgreSQL over the (kind, norm COLLATE "C") index of migration 0004.
+    """
+    upper = norm[:-1] + chr(ord(norm[-1]) + 1)
+    keys = SuggestEntry.objects.filter(kind=kind)
     if connection.vendor == "postgresql":
-        return Q(norm__startswith=norm)  # LIKE 'x%' over the varchar_pattern_ops index
-    # SQLite's LIKE ignores the index; a range does not (binary collation: the prefix's successor bounds it).
-    return Q(norm__gte=norm, norm__lt=norm[:-1] + chr(ord(norm[-1]) + 1))
+        keys = keys.annotate(key=Collate("norm", "C"))
+        return keys.filter(key__gte=Collate(Value(norm), "C"), key__lt=Collate(Value(upper), "C")).order_by("key")
+    return keys.filter(norm__gte=norm, norm__lt=upper).order_by("norm")
 
 
 def _by_prefix(norm: str, count: int) -> list[tuple[str, str, int]]:
@@ -38,10 +47,7 @@ def _by_prefix(norm: str, count: int) -> list[tuple[str, str, int]]:
     and SQLite both accept; a compound query with a LIMIT per part directly is PostgreSQL's only)."""
     order = {kind: index for index, kind in enumerate(KIND_ORDER)}
     parts = [
-        SuggestEntry.objects.filter(_prefix_filter(norm), kind=kind)
-        .order_by("norm")
-        .values_list("text", "kind", "object_id", "position")[:count]
-        .query.sql_with_params()
+        _prefix_keys(kind, norm).values_list("text", "kind", "object_id", "position")[:count].query.sql_with_params()
         for kind in KIND_ORDER
     ]
     sql = " UNION ALL ".join(f"SELECT * FROM ({part_sql}) AS keys_{n}" for n, (part_sql, _) in enumerate(parts))
