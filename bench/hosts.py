@@ -139,7 +139,7 @@ class Faults:
 
     def _kill(self) -> None:
         worker = self.world.workers[KILLED_HOST]
-        deadline = time.monotonic() + 10  # aim at a flush; after 10 s any moment will do
+        deadline = time.monotonic() + 30  # aim at a flush (either worker may take it); after 30 s any moment
         while "ai_assistant.flush_index_changes" not in tasks_in_hand(worker) and time.monotonic() < deadline:
             time.sleep(0.05)
         held = tasks_in_hand(worker)
