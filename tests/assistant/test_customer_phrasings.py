@@ -206,3 +206,8 @@ def test_a_capitalised_place_in_a_described_need_is_no_product_name(shop):
     parsed = parse("planning a two-week tour through the Andes with my bandmates and all our gear", Vocabulary.load())
     assert (parsed.kind, parsed.unknown_name) == ("use_case", "")
     assert parse("how much is the Zephyr 3000 synth?", Vocabulary.load()).kind == "not_sold"
+
+
+def test_a_part_and_nothing_else_asked_about_asks_for_its_options(shop, chat):
+    answer = chat("synthesizer keybeds?")["answer"]
+    assert "Keybed 49 keys: 90.00 EUR" in answer and "Keybed 61 keys: 140.00 EUR" in answer, answer

@@ -370,6 +370,8 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "compatibility" if asks_compat and not p.asks_price else "quote"
     if p.part_ids and not n_options and (p.asks_options or p.asks_stock or p.asks_price):
         return "part_options"
+    if p.part_ids and not n_options and not has_limits and not p.free_text and text.rstrip().endswith("?"):
+        return "part_options"  # "desk sizes?": a part and nothing else asked about asks for its options
     if p.asks_out_of_stock and not n_options and not p.product_ids and not has_limits:
         return "out_of_stock"
     if n_options == 1 and p.asks_price and not search_like:
