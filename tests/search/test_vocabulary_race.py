@@ -21,7 +21,20 @@ from apps.search.services import vocabulary
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WORDS = "alpine breeze cobalt drift ember fjord glacier harbor island juniper kestrel lagoon".split()
+WORDS = [
+    "alpine",
+    "breeze",
+    "cobalt",
+    "drift",
+    "ember",
+    "fjord",
+    "glacier",
+    "harbor",
+    "island",
+    "juniper",
+    "kestrel",
+    "lagoon",
+]
 
 
 def in_thread(target, errors: list, name: str = "") -> threading.Thread:
