@@ -146,3 +146,23 @@ def test_every_route_of_a_filtered_vector_query_gives_the_same_answer(db, vector
             monkeypatch.setattr(hybrid, "PREFETCH", prefetch)
             answers.append(ids(hybrid_search("light carbon board for weekends", filters, limit=10, mode="vector")))
         assert answers[0] and answers[0] == answers[1] == answers[2], filters
+
+
+
+def test_a_word_only_one_products_description_holds_finds_that_product_first_or_tied(db, vector_index):
+    """The keywords rank the only product holding the word first; the vectors' first hit (another family, for
+    a made-up word) ties with it. The intent must not follow either one then: with two best matches of
+    different families it pushed the product behind the other family (41st of 50 in bench.hosts)."""
+    from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
+    from apps.preconfigured_products.models import PreConfiguredProduct
+
+    generate_synthetic_catalog(products=300, seed=7, categories=4)
+    words = {}
+    for number, product in enumerate(PreConfiguredProduct.objects.order_by("pk")[::10]):
+        word = f"zorblex{'qwrtpsdfgh'[number % 10]}{'kmnbvcxzjl'[number // 10 % 10]}"
+        PreConfiguredProduct.objects.filter(pk=product.pk).update(description=f"{product.description} {word}")
+        words[f"product:{product.pk}"] = word
+    vector_index.build_index()
+    for doc_id, word in words.items():
+        hits = ids(hybrid_search(word, SearchFilters(type="product"), limit=50))
+        assert doc_id in hits[:2], (word, hits.index(doc_id) if doc_id in hits else None)

@@ -57,6 +57,8 @@ MAX_QUERY_IDS = 5000  # the largest id list sent with a query instead of a `wher
 EXACT_BOOST = 1.0
 FAMILY_BOOST = 0.1  # above any fused RRF score (at most 2 / 61), below the exact-match boost
 SNIPPET_CHARS = 240
+TIE = 1e-12  # fused scores this close are the same score (floating-point sums of the same fractions)
+MAX_CO_BEST = 20  # documents sharing the best fused score that the intent looks at (bounded per search)
 QUERY_VECTORS = 256  # recent query vectors kept per process (float32: 1.5 KB each at 384 dimensions)
 
 _query_vectors: weakref.WeakKeyDictionary[EmbeddingProvider, OrderedDict[str, array]] = weakref.WeakKeyDictionary()
@@ -150,7 +152,9 @@ def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: Se
     family: list[str] = []
     if mode not in ("vector", "keyword") and vector is not None and filters.category_id is None:
         best_first = [doc_id for doc_id, _ in sorted(fused.items(), key=lambda item: (-item[1], item[0]))]
-        family = _family_members(snapshot.collection, vector, best_first)
+        top = fused[best_first[0]] if best_first else 0.0
+        co_best = [doc_id for doc_id in best_first[:MAX_CO_BEST] if fused[doc_id] >= top - TIE]
+        family = _family_members(snapshot.collection, vector, best_first, co_best)
         for doc_id in family:
             fused[doc_id] += FAMILY_BOOST
     if debug is not None:
@@ -159,10 +163,12 @@ def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: Se
     return _results(ranked, limit, snapshot, filters)
 
 
-def _family_members(collection: str, vector: list[float], best_first: list[str]) -> list[str]:
+def _family_members(
+    collection: str, vector: list[float], best_first: list[str], co_best: list[str] | None = None
+) -> list[str]:
     """The candidates (fused, best first) of the product family the query intends (intent.py); [] for none."""
     try:
-        family = intended_family(get_vector_store(), collection, vector, best_first)
+        family = intended_family(get_vector_store(), collection, vector, best_first, co_best or ())
     except CollectionNotFound:
         return []  # switched and dropped meanwhile: rank without the intent this once
     if family is None:

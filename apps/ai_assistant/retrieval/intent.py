@@ -10,7 +10,9 @@ Two kinds of evidence, both from the embedding space of the active collection, n
 The two shares are averaged; a family holding at least CONFIDENT of the evidence is the query's intent when
 the best document of the fused ranking belongs to it (the intent brings the rest of the best match's family
 up behind it, it never overrules the best match), and hybrid search then ranks the family's documents before
-the others (after exact names). A name or a synonym the shop
+the others (after exact names). When several documents share the best fused score (a word only one product's
+description holds, ranked first by the keywords, beside the vectors' first hit) and they are of different
+families, there is no single best match to follow, so there is no intent. A name or a synonym the shop
 defined reaches the vector through the query expansion (retrieval/synonyms.py). With a category filter, or
 when no family clearly leads (a query across families: "something in stock under 300"), there is no intent.
 """
@@ -49,16 +51,28 @@ def document_shares(similarities: dict[int, float]) -> dict[int, float]:
 
 
 def intended_family(
-    store: VectorStore, collection: str, vector: list[float], best_first: Sequence[str]
+    store: VectorStore,
+    collection: str,
+    vector: list[float],
+    best_first: Sequence[str],
+    co_best: Sequence[str] = (),
 ) -> int | None:
-    """The category id the query intends (see the module docstring), or None; `best_first`: the fused ranking."""
+    """The category id the query intends (see the module docstring), or None.
+
+    `best_first`: the fused ranking; `co_best`: the documents sharing its best score (default: its first).
+    """
     rows = KeywordRow.objects.filter(collection=collection, doc_type="category").values_list("doc_id", "category_id")
     family_docs = dict(rows)
     if len(family_docs) < 2:
         return None
     nearest = list(best_first[:NEIGHBOURS])
+    if not nearest:
+        return None
+    tied = list(co_best) or nearest[:1]
     family_of = dict(
-        KeywordRow.objects.filter(collection=collection, doc_id__in=nearest).values_list("doc_id", "category_id")
+        KeywordRow.objects.filter(collection=collection, doc_id__in=nearest + tied).values_list(
+            "doc_id", "category_id"
+        )
     )
     by_neighbours = neighbour_shares([family_of.get(doc_id) for doc_id in nearest])
     hits = store.query(collection, vector, len(family_docs), ids=list(family_docs))
@@ -69,6 +83,6 @@ def intended_family(
     shares = {f: (by_neighbours.get(f, 0.0) + by_documents.get(f, 0.0)) / 2 for f in families}
     best = max(shares, key=lambda family: (shares[family], -family))
     # The intent never overrules the best match: it brings the rest of that match's family up behind it.
-    if shares[best] < CONFIDENT or family_of.get(nearest[0]) != best:
+    if shares[best] < CONFIDENT or any(family_of.get(doc_id) != best for doc_id in tied):
         return None
     return best
