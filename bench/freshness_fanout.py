@@ -12,11 +12,12 @@ of the synthetic catalog; when fewer than --affected products use it, more produ
 before the first build (a bulk write: the build indexes them as they are).
 
 "Reflects" means what a search's filter sees, on both of its routes: the keyword rows in the database
-(written with the ledger, the same for every process) and Chroma's `where` on the stored metadata. Per affected
-product: the time from the commit until both routes agree with the database (p50/p95/max); stale = products
-that still did not after --timeout. Only the products the change moves out of the filter by the database's
-own quotes count (a price rule can keep a product's price). Texts embedded = new rows in the embedding cache
-during the change.
+(written with the ledger, the same for every process) and Chroma's `where` on the stored metadata (a `get` by
+ids and `where`, asked once every product's keyword row reflects the change). Per affected product: the time from
+the commit until its keyword row reflects the change, counted once Chroma agrees too (p50/p95/max; the writer
+updates Chroma first); stale = products on which the two did not both agree after --timeout. Only the
+products the change moves out of the filter by the database's own quotes count (a price rule can keep a
+product's price). Texts embedded = new rows in the embedding cache during the change.
 
 Where the time goes: the flush's own seconds (the worker's `Flushed ...` log line), and over the whole change
 (commit until reflected) the CPU seconds the worker's processes ran and the seconds they were runnable but
@@ -117,41 +118,35 @@ def pick_option(affected: int) -> tuple[int, list[int]]:
     return option_id, sorted(set(products))
 
 
-def reflected(doc_ids: list[str], filters, collection: str) -> set[str]:
-    """The documents that BOTH filter routes of a search currently exclude (keyword rows, Chroma where)."""
+def keyword_reflected(doc_ids: list[str], filters, collection: str) -> set[str]:
+    """The documents whose keyword rows (written with the ledger) the filter now excludes."""
     from apps.ai_assistant.models import IN_LIST_CHUNK, KeywordRow
-    from apps.ai_assistant.retrieval.vector_store import get_vector_store
 
-    keyword_ok: set[str] = set()
+    found: set[str] = set()
     for start in range(0, len(doc_ids), IN_LIST_CHUNK):
         rows = KeywordRow.objects.filter(collection=collection, doc_id__in=doc_ids[start : start + IN_LIST_CHUNK])
-        keyword_ok |= set(rows.exclude(filters.keyword_q()).values_list("doc_id", flat=True))
-    if not keyword_ok:
-        return set()
-    store = get_vector_store()
+        found |= set(rows.exclude(filters.keyword_q()).values_list("doc_id", flat=True))
+    return found
+
+
+def chroma_passing(doc_ids: list[str], filters, collection: str) -> set[str]:
+    """The documents Chroma's `where` still lets through: a get by ids and `where` (metadata only)."""
+    chroma = _chroma_collection(collection)
     passing: set[str] = set()
-    ids = sorted(keyword_ok)
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        # Which of them Chroma's `where` still lets through: a query restricted to them, k = all of them.
-        hits = store.query(collection, _probe_vector(collection), len(chunk), filters.where(), ids=chunk)
-        passing.update(doc_id for doc_id, _ in hits)
-    return keyword_ok - passing
+    for start in range(0, len(doc_ids), 1000):
+        passing.update(chroma.get(ids=doc_ids[start : start + 1000], where=filters.where(), include=[])["ids"])
+    return passing
 
 
-_vectors: dict[str, list[float]] = {}
+def _chroma_collection(name: str):
+    """The benchmark's own Chroma client on the collection (CHROMA_URL, the server bench.common started)."""
+    from urllib.parse import urlsplit
 
+    import chromadb
+    from django.conf import settings
 
-def _probe_vector(collection: str) -> list[float]:
-    """Any vector of the collection's size (the query is restricted to given ids: its direction is irrelevant)."""
-    if collection not in _vectors:
-        from apps.ai_assistant.indexing.state import get_state
-        from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
-
-        state = get_state()
-        provider = get_embedding_provider(state.embedding_provider or None, state.embedding_model or None)
-        _vectors[collection] = provider.embed_one("probe")
-    return _vectors[collection]
+    url = urlsplit(settings.CHROMA_URL)
+    return chromadb.HttpClient(host=url.hostname, port=url.port).get_collection(name)
 
 
 def passing_in_database(products: list[int], filters) -> set[int]:
@@ -175,7 +170,6 @@ def change_and_wait(
     from apps.ai_assistant.models import EmbeddingCache
 
     collection = get_state().active_collection
-    _probe_vector(collection)
     embedded_before = EmbeddingCache.objects.count()
     before = passing_in_database(products, filters)
     log_from = len(worker.log())
@@ -185,20 +179,30 @@ def change_and_wait(
         # The products it moves, by the quotes inside the change's transaction (not timed: before the commit).
         doc_ids = [f"product:{pk}" for pk in sorted(before - passing_in_database(products, filters))]
     committed = time.perf_counter()
+    # A product counts from the moment its keyword row reflects the change, once Chroma is seen to agree too (the
+    # writer updates the vector store's metadata before the keyword rows, so Chroma agreed by then). Chroma is
+    # asked after the keyword rows all reflect it: a `get` of a thousand ids and a `where` costs its server about
+    # a second of CPU, and asked during the flush it delayed both the flush and the next keyword poll.
     seen: dict[str, float] = {}
-    pending = list(doc_ids)
-    while pending and time.perf_counter() - committed < timeout:
-        for doc_id in reflected(pending, filters, collection):
+    while len(seen) < len(doc_ids) and time.perf_counter() - committed < timeout:
+        pending = [d for d in doc_ids if d not in seen]
+        for doc_id in keyword_reflected(pending, filters, collection):
             seen[doc_id] = time.perf_counter() - committed
-        pending = [d for d in pending if d not in seen]
-        if pending:
+        if len(seen) < len(doc_ids):
             time.sleep(0.05)
+    confirmed: set[str] = set()
+    while len(confirmed) < len(seen) and time.perf_counter() - committed < timeout:
+        unconfirmed = sorted(set(seen) - confirmed)
+        confirmed |= set(unconfirmed) - chroma_passing(unconfirmed, filters, collection)
+        if len(confirmed) < len(seen):
+            time.sleep(0.05)
+    pending = [d for d in doc_ids if d not in confirmed]
     reflected_after = time.perf_counter() - committed
     cells = [f"{sampler.cell('worker')} in {reflected_after:.1f} s", sampler.cell("chroma"), sampler.cell("database")]
     time.sleep(1.0)  # anything the flush still embeds lands in the cache now
     embedded = EmbeddingCache.objects.count() - embedded_before
     flushes = [float(seconds) for _, _, seconds in FLUSH_LINE.findall(worker.log()[log_from:])]
-    latencies = sorted(seen.values())
+    latencies = sorted(seen[d] for d in confirmed)
     cell = lambda p: f"{percentile(latencies, p):.2f} s" if latencies else "-"  # noqa: E731
     return [label, len(products), len(doc_ids), embedded, cell(50), cell(95),
             f"{latencies[-1]:.2f} s" if latencies else "-", len(pending),
