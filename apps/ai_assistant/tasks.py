@@ -249,8 +249,9 @@ def update_ai_index(self) -> dict:
 
 @shared_task(name="ai_assistant.flush_index_changes", bind=True, base=IndexTask, **RETRY_OPTIONS)
 def flush_index_changes(self) -> dict:
-    """The debounced flush queued by the catalog signals (same work as update_index)."""
-    return _jsonable(outbox.flush_changes())
+    """The debounced flush queued by the catalog signals: waits while changes still arrive (bounded), then
+    does the work of update_index."""
+    return _jsonable(outbox.flush_changes(debounced=True))
 
 
 @shared_task(name="ai_assistant.scheduled_index_refresh", bind=True, base=IndexTask, **RETRY_OPTIONS)

@@ -165,15 +165,14 @@ def pending_window() -> tuple[datetime | None, datetime | None]:
 
 
 def flush_changes(
-    batch_size: int | None = None, max_batches: int | None = None, *, debounced: bool | None = None
+    batch_size: int | None = None, max_batches: int | None = None, *, debounced: bool = False
 ) -> dict:
     """Drain the outbox: clear the "scheduled" mark FIRST, then claim, sync and delete batch by batch.
 
-    `debounced` (default: whether this runs as the debounced flush task, scheduling.running_debounced_flush)
-    first asks whether changes are still arriving: then nothing is flushed, the flush is queued again for
-    when they will have stopped (at most AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS after the oldest pending one;
-    scheduling.quiet_wait) and `deferred_seconds` says when. "Update now", the sweeper and the commands
-    flush at once.
+    `debounced` (the debounced flush task, tasks.flush_index_changes, says True) first asks whether changes
+    are still arriving: then nothing is flushed, the flush is queued again for when they will have stopped
+    (at most AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS after the oldest pending one; scheduling.quiet_wait) and
+    `deferred_seconds` says when. "Update now", the sweeper and the commands flush at once.
 
     Clearing the mark before reading means a change committed while this runs schedules the next
     flush instead of being swallowed by this one. On failure the claimed rows are released and the
@@ -184,8 +183,6 @@ def flush_changes(
     from apps.ai_assistant.services.index_service import get_index_service
 
     totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
-    if debounced is None:
-        debounced = scheduling.running_debounced_flush()
     if debounced:
         wait = scheduling.quiet_wait(*pending_window())
         if wait and scheduling.requeue_flush(wait):

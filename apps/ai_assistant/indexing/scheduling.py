@@ -28,7 +28,7 @@ from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
-from celery import current_app, current_task
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -89,13 +89,6 @@ def schedule_index_update(countdown: float | None = None) -> bool:
         clear_scheduled_mark()
         return False
     return True
-
-
-def running_debounced_flush() -> bool:
-    """Whether this code runs inside the debounced flush task (FLUSH_TASK), not "Update now", the sweeper or a
-    command, which flush at once."""
-    task = current_task
-    return bool(task) and getattr(task, "name", None) == FLUSH_TASK
 
 
 def quiet_wait(oldest: datetime | None, newest: datetime | None, now: datetime | None = None) -> float:
