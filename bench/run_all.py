@@ -25,6 +25,11 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "attack": ([], ["--brute-seconds", "15"]),
     "suggest": ([], ["--products", "1000", "--requests", "100"]),
     "broker_publish": ([], ["--up", "20", "--down", "2"]),
+    "search_speed": ([], ["--products", "1000", "--queries", "20"]),
+    "search_memory": ([], ["--sizes", "1000,5000", "--searches", "50"]),
+    "storefront_pages": ([], ["--sizes", "12", "120", "--seconds", "1"]),
+    "rebuild_workers": ([], ["--products", "500", "--chunk-size", "100"]),
+    "hosts": ([], ["--products", "100", "--ops", "300", "--writers", "2"]),  # needs root: network namespaces
 }
 
 
