@@ -105,11 +105,13 @@ def test_which_options_are_out_of_stock(demo_catalog, chat):
 
 
 def test_price_limit_lists_only_products_within_it(demo_catalog, chat):
-    data = chat("show me bikes under 300")
+    data = chat("show me bikes up to 300")
     # Fixie Classic 273, Velocity Road 290, Urban Step 293, Weekend Tourer 295, Dune Drifter 298, City Glide 300
     assert data["answer"].startswith("I found 6 bicycles up to 300.00 EUR")
     assert _product_names(data) == {"Fixie Classic", "Velocity Road", "Urban Step", "Weekend Tourer", "Dune Drifter"}
     assert all(Decimal(card["price"]) <= 300 for card in data["products"])
+    # "under 300" excludes the City Glide at exactly 300.
+    assert chat("show me bikes under 300", new=True)["answer"].startswith("I found 5 bicycles under 300.00 EUR")
 
 
 @pytest.mark.parametrize(
@@ -154,7 +156,7 @@ def test_a_new_session_does_not_inherit_the_context(demo_catalog, chat):
 
 def test_no_match_offers_the_nearest_product(demo_catalog, chat):
     data = chat("mountain bikes under 300")
-    assert data["answer"].startswith("I found no bicycles with Mountain wheels up to 300.00 EUR")
+    assert data["answer"].startswith("I found no bicycles with Mountain wheels under 300.00 EUR")
     assert "Enduro Pro at 325.00 EUR" in data["answer"]
 
 

@@ -131,5 +131,7 @@ def answer_product_info(p: ParsedMessage, vocab: Vocabulary, context: dict) -> A
     return Answer("\n".join(lines), [f.card() for f in facts], [f"product:{f.id}" for f in facts],
                   context={**context, "kind": "product", "category_id": facts[0].category_id,
                            "product_ids": [f.id for f in facts],
+                           # "and the Kestrel Rescue?" after a yes/no question asks it again (product_reading.py).
+                           "yes_no": p.is_yes_no or p.asks_stock,
                            # One product's configuration is what a follow-up changes ("swap the rain cover for …").
                            "quote_option_ids": list(facts[0].option_ids) if len(facts) == 1 else []})

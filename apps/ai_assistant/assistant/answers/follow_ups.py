@@ -7,8 +7,18 @@ from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 
 
 def merge_options(vocab: Vocabulary, previous: list[int], new: list[int]) -> list[int]:
-    """Previous options plus new ones; a new option replaces the previous one of its part."""
-    new_parts = {vocab.options[i].part_id for i in new if i in vocab.options}
+    """Previous options plus new ones; a new option replaces the previous one of its part.
+
+    Two new options of one part, one of them already chosen, are a swap whatever the words around them ("the
+    basic remote instead of the goggles", "swap the goggles for the basic remote"): the chosen one goes.
+    """
+    new = [i for i in new if i in vocab.options]
+    for part_id in {vocab.options[i].part_id for i in new}:
+        same = [i for i in new if vocab.options[i].part_id == part_id]
+        swapped = [i for i in same if i in previous]
+        if len(same) > 1 and 0 < len(swapped) < len(same):
+            new = [i for i in new if i not in swapped]
+    new_parts = {vocab.options[i].part_id for i in new}
     kept = [i for i in previous if i in vocab.options and vocab.options[i].part_id not in new_parts]
     return list(dict.fromkeys(kept + new))
 

@@ -16,7 +16,7 @@ from apps.ai_assistant.assistant.answers.phrasing import (
 from apps.ai_assistant.assistant.context import cap_query
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer
 from apps.ai_assistant.assistant.tools.money import money
-from apps.ai_assistant.assistant.tools.products import ProductFacts, product_texts, query_products
+from apps.ai_assistant.assistant.tools.products import ProductFacts, product_texts, query_products, strict_bound
 from apps.ai_assistant.assistant.tools.search import search_index
 from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
@@ -37,6 +37,8 @@ def _search_state(p: ParsedMessage, vocab: Vocabulary, context: dict) -> dict:
             "option_ids": merge_options(vocab, context.get("option_ids", []), p.option_ids),
             "min_price": p.min_price if p.min_price is not None else decimal_or_none(context.get("min_price")),
             "max_price": p.max_price if p.max_price is not None else decimal_or_none(context.get("max_price")),
+            "min_strict": p.min_strict if p.min_price is not None else bool(context.get("min_strict")),
+            "max_strict": p.max_strict if p.max_price is not None else bool(context.get("max_strict")),
             "sort": p.sort or context.get("sort"),
             "in_stock": True if (p.asks_stock and not p.asks_out_of_stock) else context.get("in_stock"),
             "query": " ".join(x for x in (context.get("query", ""), p.free_text) if x),
@@ -46,6 +48,7 @@ def _search_state(p: ParsedMessage, vocab: Vocabulary, context: dict) -> dict:
             "category_id": p.category_id if p.category_source != "context" else None,
             "option_ids": list(p.option_ids),
             "min_price": p.min_price, "max_price": p.max_price, "sort": p.sort,
+            "min_strict": p.min_strict, "max_strict": p.max_strict,
             "in_stock": True if (p.asks_stock and not p.asks_out_of_stock) else None,
             "query": p.free_text,
         }
@@ -62,8 +65,8 @@ def _hits(query: str, vocab: Vocabulary, state: dict) -> list[dict] | None:
     category_id = state["category_id"]
     return search_index(
         " ".join(x for x in (query, category_words(vocab, category_id)) if x != "products"),
-        type="product", category_id=category_id, min_price=state["min_price"], max_price=state["max_price"],
-        in_stock=state["in_stock"], limit=20,
+        type="product", category_id=category_id, min_price=strict_bound(state["min_price"], state["min_strict"], +1),
+        max_price=strict_bound(state["max_price"], state["max_strict"], -1), in_stock=state["in_stock"], limit=20,
     )
 
 
@@ -86,8 +89,9 @@ def _rank_by_words(facts: list[ProductFacts], hits: list[dict] | None, query: st
 
 
 def describe(vocab: Vocabulary, category_id: int | None, option_ids: list[int], min_price: Decimal | None,
-             max_price: Decimal | None, in_stock: bool | None) -> str:
-    """"bicycles with Black rim color up to 900.00 EUR in stock": what was searched for, in words."""
+             max_price: Decimal | None, in_stock: bool | None, strict: tuple[bool, bool] = (False, False)) -> str:
+    """"bicycles with Black rim color up to 900.00 EUR in stock": what was searched for, in words; a strict
+    limit (`strict`: min, max) is said "under" / "over"."""
     words = category_words(vocab, category_id)
     if option_ids:
         labels = [option_label(vocab, vocab.options[i]) for i in option_ids]
@@ -95,9 +99,9 @@ def describe(vocab: Vocabulary, category_id: int | None, option_ids: list[int], 
     if min_price is not None and max_price is not None:
         words += f" between {amount(min_price)} and {amount(max_price)}"
     elif max_price is not None:
-        words += f" up to {amount(max_price)}"
+        words += f" {'under' if strict[1] else 'up to'} {amount(max_price)}"
     elif min_price is not None:
-        words += f" from {amount(min_price)}"
+        words += f" {'over' if strict[0] else 'from'} {amount(min_price)}"
     if in_stock:
         words += " in stock"
     return words
@@ -112,7 +116,8 @@ def answer_search(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
                    "max_price": money(max_price)}
 
     constraints = {"category_id": category_id, "option_ids": option_ids, "min_price": min_price,
-                   "max_price": max_price, "in_stock": in_stock, "sort": sort or "price_asc"}
+                   "max_price": max_price, "in_stock": in_stock, "sort": sort or "price_asc",
+                   "min_strict": state["min_strict"], "max_strict": state["max_strict"]}
     sources: list[str] = []
     structured = bool(category_id or option_ids or min_price is not None or max_price is not None or in_stock)
     closest = False
@@ -142,7 +147,8 @@ def answer_search(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
         shown_ids = {f.id for f in facts[:MAX_LISTED]}
         sources += [d for f, d in zip(ranked, doc_ids, strict=False) if f.id in shown_ids]
 
-    what = describe(vocab, category_id, option_ids, min_price, max_price, in_stock)
+    what = describe(vocab, category_id, option_ids, min_price, max_price, in_stock,
+                    (state["min_strict"], state["max_strict"]))
     if not facts:
         return _nothing_found(what, state, sources, new_context)
     shown = facts[:MAX_LISTED]

@@ -35,6 +35,7 @@ from apps.preconfigured_products.models import PreConfiguredProduct, PreConfigur
 PAGE = 50
 MAX_CANDIDATES = 2000
 SORTS = ("price_asc", "price_desc")
+CENT = Decimal("0.01")
 
 
 def product_url(product_id: int) -> str:
@@ -120,15 +121,16 @@ class ProductList:
 
 
 def _within(facts: list[ProductFacts], min_price: Decimal | None, max_price: Decimal | None,
-            in_stock: bool | None) -> list[ProductFacts]:
-    """The facts whose computed price and availability pass the limits."""
+            in_stock: bool | None, strict: tuple[bool, bool] = (False, False)) -> list[ProductFacts]:
+    """The facts whose computed price and availability pass the limits (`strict`: (min, max) exclude their
+    own amount)."""
     result = []
     for fact in facts:
         if (min_price is not None or max_price is not None) and fact.price is None:
             continue
-        if min_price is not None and fact.price < min_price:
+        if min_price is not None and (fact.price <= min_price if strict[0] else fact.price < min_price):
             continue
-        if max_price is not None and fact.price > max_price:
+        if max_price is not None and (fact.price >= max_price if strict[1] else fact.price > max_price):
             continue
         if in_stock and not fact.available:
             continue
@@ -146,6 +148,14 @@ def _sorted(facts: list[ProductFacts], sort: str | None) -> list[ProductFacts]:
     return sorted(facts, key=lambda f: f.id)
 
 
+def strict_bound(limit: Decimal | None, strict: bool, direction: int) -> Decimal | None:
+    """An inclusive bound for filters that only include (the index's): a strict limit moved by one cent, the
+    smallest step of a price, in `direction` (-1 below a maximum, +1 above a minimum)."""
+    if limit is None or not strict:
+        return limit
+    return limit + direction * CENT
+
+
 def query_products(
     *,
     category_id: int | None = None,
@@ -155,14 +165,18 @@ def query_products(
     in_stock: bool | None = None,
     sort: str | None = None,
     product_ids: list[int] | None = None,
+    min_strict: bool = False,
+    max_strict: bool = False,
 ) -> ProductList:
     """Products that have every option in `option_ids` and whose computed price is within the limits: at most
     PAGE of them (the cheapest, or the dearest with sort "price_desc"), and how many match in all.
 
     Only the page is quoted by the configurator: the live index's prices pick it (retrieval/indexed_prices.py),
     so a family of thousands costs one indexed query and PAGE quotes. `product_ids` (search hits) limits the
-    candidates to those. Without an index, the first MAX_CANDIDATES products by id are quoted.
+    candidates to those. Without an index, the first MAX_CANDIDATES products by id are quoted. `min_strict` /
+    `max_strict` exclude a price equal to the limit ("over 300", "under 500").
     """
+    strict = (min_strict, max_strict)
     products = PreConfiguredProduct.objects.filter(is_active=True, category__is_active=True)
     if category_id is not None:
         products = products.filter(category_id=category_id)
@@ -171,19 +185,20 @@ def query_products(
     if product_ids is not None:
         ids = list(dict.fromkeys(int(i) for i in product_ids))[:MAX_CANDIDATES]
         facts = _within(_facts(list(_products_queryset().filter(id__in=ids, pk__in=products.values("pk")))),
-                        min_price, max_price, in_stock)
+                        min_price, max_price, in_stock, strict)
         return ProductList(_sorted(facts, sort)[:PAGE], len(facts))
     listed = products_by_indexed_price(
-        category_id=category_id, among=products.values("pk"), min_price=min_price, max_price=max_price,
+        category_id=category_id, among=products.values("pk"),
+        min_price=strict_bound(min_price, min_strict, +1), max_price=strict_bound(max_price, max_strict, -1),
         in_stock=in_stock, descending=sort == "price_desc", limit=PAGE,
     )
     if listed is None:
         facts = _within(_facts(list(_products_queryset().filter(pk__in=products.values("pk"))
-                                    .order_by("id")[:MAX_CANDIDATES])), min_price, max_price, in_stock)
+                                    .order_by("id")[:MAX_CANDIDATES])), min_price, max_price, in_stock, strict)
         return ProductList(_sorted(facts, sort)[:PAGE], len(facts))
     ids, total = listed
     # The page again by the configurator's prices: one whose price moved since its index write drops out.
-    facts = _within(_facts(list(_products_queryset().filter(id__in=ids))), min_price, max_price, in_stock)
+    facts = _within(_facts(list(_products_queryset().filter(id__in=ids))), min_price, max_price, in_stock, strict)
     return ProductList(_sorted(facts, sort), total - (len(ids) - len(facts)))
 
 

@@ -14,14 +14,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.ai_assistant.assistant.understanding.linking import link_unexplained
+from apps.ai_assistant.assistant.understanding.near_names import near_miss_name
 from apps.ai_assistant.assistant.understanding.needs import describes_need
-from apps.ai_assistant.assistant.understanding.prices import parse_price_limits
+from apps.ai_assistant.assistant.understanding.prices import read_price_limits
+from apps.ai_assistant.assistant.understanding.product_reading import (
+    IT_RE,
+    asks_yes_no_again,
+    product_referred_to,
+    restated_parts,
+    without_product_names,
+)
 from apps.ai_assistant.assistant.understanding.run_terms import link_run
 from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
 from apps.ai_assistant.assistant.understanding.sentences import question_text
 from apps.ai_assistant.assistant.understanding.unknown_names import find_unknown_name, find_unknown_thing
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
-from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, TOKEN_RE, list_breaks, normalize, tokens_of
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, list_breaks, normalize, tokens_of
 
 _OUT_OF_STOCK_RE = re.compile(
     r"\b(out of stock|sold out|unavailable|not available|not in stock|run out|ran out|backorder)"
@@ -57,8 +65,6 @@ _WH_RE = re.compile(r"^\s*(what|which|how|where|when|why|who|whose|show|list|fin
 _WH_ASKS_RE = re.compile(r"\b(what|which|how much|how|where|when|why|who)\s+(is|are|does|do|will|would|can|could)\b")
 # A use ("for a music festival") rather than a thing: answered by the nearest family, not "we don't sell".
 _PURPOSE_RE = re.compile(r"\bfor\b")
-# A pronoun standing for what the previous answer was about.
-_IT_RE = re.compile(r"\b(it|that one|this one|that|this|them|those|these)\b")
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|help|thanks|thank you)\b")
 
 
@@ -77,6 +83,9 @@ class ParsedMessage:
     product_ids: list[int] = field(default_factory=list)
     min_price: Decimal | None = None
     max_price: Decimal | None = None
+    # "under 500" / "over 500" exclude the amount itself; "up to 500" / "from 500" include it.
+    min_strict: bool = False
+    max_strict: bool = False
     sort: str | None = None  # "price_asc" | "price_desc"
     asks_price: bool = False
     asks_stock: bool = False
@@ -103,14 +112,19 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     question = question_text(message, vocab)
     text = normalize(question)
     parsed = ParsedMessage(text=message)
-    parsed.min_price, parsed.max_price, parsed.sort, price_spans = parse_price_limits(_without_products(text, vocab))
+    limits = read_price_limits(without_product_names(text, vocab))
+    parsed.min_price, parsed.max_price, parsed.sort, price_spans = limits.low, limits.high, limits.sort, limits.spans
+    parsed.min_strict, parsed.max_strict = limits.low_strict, limits.high_strict
     # Numbers inside price phrases must not be read as option names ("under 8" is not "8-speed").
     name_text = text
     for start, end in sorted(price_spans, reverse=True):
         name_text = name_text[:start] + " " + name_text[end:]
     parsed.use_case_text = " ".join(name_text.split())
     mentions = link_unexplained(vocab, tokens_of(name_text), vocab.match(name_text), list_breaks(name_text))
-    parsed.unknown_name = find_unknown_name(
+    # "the Rhino Trail 1000" beside the Rhino Trail 500 and 800: a model the shop does not sell (near_names.py).
+    parsed.unknown_name, near = near_miss_name(question, vocab)
+    parsed.product_ids = list(near)
+    parsed.unknown_name = parsed.unknown_name or find_unknown_name(
         question, vocab,
         mentions if not price_spans else link_unexplained(vocab, tokens_of(text), vocab.match(text), list_breaks(text)),
     )
@@ -132,7 +146,8 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         for m in mentions:
             owners = {_owner_category(vocab, t) for t in m.terms if t.kind != "category"}
             for cat in owners:
-                votes[cat] = votes.get(cat, 0) + (2 if len(owners) == 1 else 1)
+                # A whole name outvotes words linked by part of a name, a description or meaning ("comes").
+                votes[cat] = votes.get(cat, 0) + (2 if len(owners) == 1 else 1) * (1 if m.linked else 2)
         if votes:
             best = max(votes.values())
             tied = [c for c, v in votes.items() if v == best]
@@ -182,6 +197,8 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
     parsed.option_ids = merge_same_part(vocab, words, picked)
+    if (restated := restated_parts(parsed.product_ids, parsed.option_ids, vocab)) is not None:
+        parsed.option_ids, parsed.part_ids = [], list(dict.fromkeys(parsed.part_ids + restated))
     continues_quote = (context.get("kind") in {"quote", "compatibility", "product"}
                        and bool(_FOLLOW_UP_RE.search(text.strip())))
     if parsed.option_ids or continues_quote:
@@ -205,6 +222,10 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         w for i, w in enumerate(words) if i not in used and w not in STOP_WORDS and not w.replace(".", "").isdigit()
     )
 
+    if not parsed.product_ids:
+        # "is it in stock?", "and the Max version?" after a product's answer (product_reading.py).
+        parsed.product_ids, by_name = product_referred_to(text, vocab, context, any(not m.linked for m in mentions))
+        parsed.unknown_name = "" if by_name else parsed.unknown_name
     if (not parsed.unknown_name and not parsed.product_ids and not mentions and parsed.free_text
             and not _PURPOSE_RE.search(text)):
         # A thing, not a use ("ice hockey sticks", not "for a music festival"), in words the catalog never uses.
@@ -226,9 +247,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         # Options of three parts or more with a "?" ask what they come to, not whether they go together.
         or (text.rstrip().endswith("?") and not parsed.is_follow_up and parsed.n_parts < 3)
     )
-    if not mentions and context.get("kind") == "product" and context.get("product_ids") and _IT_RE.search(text):
-        # "is it in stock?", "can I get it now?" after a product's answer: that product.
-        parsed.product_ids = [int(i) for i in context["product_ids"]]
+    parsed.is_yes_no = parsed.is_yes_no or asks_yes_no_again(parsed.is_follow_up, parsed.product_ids, context)
     parsed.asks_out_of_stock = bool(_OUT_OF_STOCK_RE.search(text))
     parsed.asks_stock = parsed.asks_out_of_stock or bool(_STOCK_RE.search(text))
     parsed.asks_price = bool(_PRICE_Q_RE.search(text))
@@ -250,23 +269,10 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         part_id = vocab.options[previous_option].part_id
         if len(parsed.option_ids) == 1 and vocab.options[parsed.option_ids[0]].part_id == part_id:
             parsed.kind = context.get("option_kind") or "option_price"
-        elif _IT_RE.search(text) and all(vocab.options[i].part_id != part_id for i in parsed.option_ids):
+        elif IT_RE.search(text) and all(vocab.options[i].part_id != part_id for i in parsed.option_ids):
             parsed.option_ids = [previous_option, *parsed.option_ids]
             parsed.kind = "option_price"
     return parsed
-
-
-def _without_products(text: str, vocab: Vocabulary) -> str:
-    """`text` with product names blanked, so "the Lolis Max 2" is no price limit ("max 2")."""
-    products = vocab.match(text, kinds={"product"})
-    if not products:
-        return text
-    spans = [m.span() for m in TOKEN_RE.finditer(text)]
-    chars = list(text)
-    for mention in products:
-        start, end = spans[mention.start][0], spans[mention.end - 1][1]
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
 
 
 def _parts(p: ParsedMessage) -> int:
@@ -366,7 +372,8 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "quote"
     if n_options >= 1 and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"} and not has_limits:
         # "what about with the vibration pump?" after a compatibility question asks the same again.
-        asks_compat = p.asks_compat or previous_kind == "compatibility"
+        # "can that one get the torso harness?" after a product asks whether it goes, as a yes/no question.
+        asks_compat = p.asks_compat or previous_kind == "compatibility" or p.is_yes_no
         return "compatibility" if asks_compat and not p.asks_price else "quote"
     if p.part_ids and not n_options and (p.asks_options or p.asks_stock or p.asks_price):
         return "part_options"

@@ -7,6 +7,7 @@ the project hostile text of 10,000 characters.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 # Price phrases are read in linear time whatever the message: every run of spaces or digits is taken by
@@ -40,6 +41,10 @@ _MIN_RES = [
     ),
     re.compile(rf"{_NUM_START}{_NUM}\s*+(?:or more|or above|or over|and up\b|plus\b)"),
 ]
+# A limit said with one of these words excludes the amount itself: "under 500" is not 500.00, "over 500" is
+# not either; "up to", "at most", "max", "within", "or less" and "at least", "from" include it.
+_STRICT_MAX_RE = re.compile(r"(?:under|below|less than|cheaper than|lower than|beneath)\b|<(?!=)")
+_STRICT_MIN_RE = re.compile(r"(?:over|above|more than|greater than|pricier than|more expensive than)\b|>(?!=)")
 _CHEAPEST_RE = re.compile(
     r"\b(cheapest|least expensive|lowest price[sd]?|lowest-priced|most affordable|least costly|cheapest one)\b"
 )
@@ -54,31 +59,51 @@ def _amount(number: str, k: str | None) -> Decimal | None:
     return value * 1000 if k else value
 
 
-def parse_price_limits(text: str) -> tuple[Decimal | None, Decimal | None, str | None, list[tuple[int, int]]]:
-    """(min_price, max_price, sort, spans used) read from a normalised message."""
-    low = high = None
-    spans: list[tuple[int, int]] = []
+@dataclass
+class PriceLimits:
+    """The price limits of a message; a strict limit excludes its own amount ("under 500")."""
+
+    low: Decimal | None = None
+    high: Decimal | None = None
+    low_strict: bool = False
+    high_strict: bool = False
+    sort: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def read_price_limits(text: str) -> PriceLimits:
+    """The price limits, their strictness and the price order read from a normalised message."""
+    limits = PriceLimits()
+    spans = limits.spans
     for regex in _BETWEEN_RES:
         m = regex.search(text)
         if m:
             a, b = _amount(m.group(1), m.group(2)), _amount(m.group(3), m.group(4))
             if a is not None and b is not None:
-                low, high = min(a, b), max(a, b)
+                limits.low, limits.high = min(a, b), max(a, b)
                 spans.append(m.span())
                 break
-    if high is None:
+    if limits.high is None:
         for regex in _MAX_RES:
             m = regex.search(text)
             if m:
-                high = _amount(m.group(1), m.group(2))
+                limits.high = _amount(m.group(1), m.group(2))
+                limits.high_strict = bool(_STRICT_MAX_RE.match(m.group(0)))
                 spans.append(m.span())
                 break
-    if low is None:
+    if limits.low is None:
         for regex in _MIN_RES:
             m = regex.search(text)
             if m and not any(s <= m.start() < e for s, e in spans):
-                low = _amount(m.group(1), m.group(2))
+                limits.low = _amount(m.group(1), m.group(2))
+                limits.low_strict = bool(_STRICT_MIN_RE.match(m.group(0)))
                 spans.append(m.span())
                 break
-    sort = "price_asc" if _CHEAPEST_RE.search(text) else "price_desc" if _PRICIEST_RE.search(text) else None
-    return low, high, sort, spans
+    limits.sort = "price_asc" if _CHEAPEST_RE.search(text) else "price_desc" if _PRICIEST_RE.search(text) else None
+    return limits
+
+
+def parse_price_limits(text: str) -> tuple[Decimal | None, Decimal | None, str | None, list[tuple[int, int]]]:
+    """(min_price, max_price, sort, spans used) read from a normalised message."""
+    limits = read_price_limits(text)
+    return limits.low, limits.high, limits.sort, limits.spans
