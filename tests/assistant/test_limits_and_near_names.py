@@ -180,3 +180,9 @@ def test_an_option_chosen_and_another_of_its_part_in_a_follow_up_are_a_swap(shop
     assert "costs 460.00 EUR" in chat("refractor 90 mm, alt-az mount and the basic eyepiece kit: how much?")["answer"]
     answer = chat("what if I take the wide-field eyepiece kit instead of the basic eyepiece kit?")["answer"]
     assert "costs 540.00 EUR" in answer, answer  # 270 + 150 + 120
+
+
+def test_a_part_asked_about_by_its_types_lists_its_options(shop, chat):
+    # "types" asks for options; it is no word of an option's name to link with "mount".
+    answer = chat("what mount types do you offer?")["answer"]
+    assert "Alt-az mount: 150.00 EUR" in answer and "Equatorial mount: 240.00 EUR" in answer, answer
