@@ -30,7 +30,8 @@ _STOP_TEXT = (
     looking look like something anything thing things see let know offer sell price prices cost costs
     eur euro euros usd dollar dollars under below above over between than max maximum min minimum up
     cheap cheapest cheaper expensive budget total stock available availability options option choices
-    choice choose type kind variant combine compatible possible allowed work works go goes together not no yes instead same
+    choice choose type kind variant combine compatible possible allowed work works go goes together not no yes
+    instead same
     hi hello hey thanks thank ok okay sure else other another now then still again s k out left sold currently
     right today moment there their them they us would like d ll re ve m t isn don doesn whats
     add swap change replace"""
