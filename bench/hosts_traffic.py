@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import random
 import threading
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
 from bench.chaos import Operations
+from bench.stack import KeepAliveClient
 
 REQUEST_TIMEOUT = 10.0
 SEARCH_LIMIT = 50  # the search API's largest page
@@ -35,38 +35,17 @@ def fresh_word(rng: random.Random) -> str:
     return "fresh" + "".join(rng.choice(WORD_LETTERS) for _ in range(12))
 
 
-class HostClient:
-    """One HTTP/1.1 keep-alive connection to `base_url`; reconnects once after a dropped connection."""
+class HostClient(KeepAliveClient):
+    """One HTTP/1.1 keep-alive connection to `base_url` sending JSON bodies; reconnects once after a drop."""
 
     def __init__(self, base_url: str, headers: dict[str, str], timeout: float = REQUEST_TIMEOUT) -> None:
         parts = urlsplit(base_url)
-        self.host, self.port = parts.hostname or "", parts.port or 80
-        self.headers, self.timeout = headers, timeout
-        self.conn: http.client.HTTPConnection | None = None
+        super().__init__(parts.port or 80, headers, timeout, host=parts.hostname or "")
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
-        payload = json.dumps(body).encode() if body is not None else None
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-            try:
-                self.conn.request(method, path, body=payload, headers=self.headers)
-                response = self.conn.getresponse()
-                return response.status, response.read()
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+        return super().request(method, path, json.dumps(body).encode() if body is not None else None)
 
 
-@dataclass
 class CutWindow:
     """When a host's network was cut (monotonic seconds); open while `end` is None."""
 

@@ -333,7 +333,10 @@ class Stack:
 class KeepAliveClient:
     """One HTTP/1.1 keep-alive connection (use one per thread); reconnects once after a dropped connection."""
 
-    def __init__(self, port: int, headers: dict[str, str] | None = None, timeout: float = 60.0) -> None:
+    def __init__(
+        self, port: int, headers: dict[str, str] | None = None, timeout: float = 60.0, host: str = "127.0.0.1"
+    ) -> None:
+        self.host = host
         self.port = port
         self.headers = headers or {}
         self.timeout = timeout
@@ -344,7 +347,7 @@ class KeepAliveClient:
 
         for attempt in (1, 2):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             try:
                 self.conn.request(method, path, body=body, headers=self.headers)
                 response = self.conn.getresponse()
