@@ -186,3 +186,12 @@ def test_a_part_asked_about_by_its_types_lists_its_options(shop, chat):
     # "types" asks for options; it is no word of an option's name to link with "mount".
     answer = chat("what mount types do you offer?")["answer"]
     assert "Alt-az mount: 150.00 EUR" in answer and "Equatorial mount: 240.00 EUR" in answer, answer
+
+
+def test_a_pronoun_is_the_previous_product_when_the_catalogs_names_are_not_held(shop, chat, monkeypatch):
+    from apps.ai_assistant.assistant.understanding import vocabulary
+
+    monkeypatch.setattr(vocabulary, "MAX_PRODUCT_NAMES", 2)  # 5 products: names looked up, not held
+    chat("how much is the Heron Deep 130?")
+    answer = chat("is it in stock?")["answer"]
+    assert answer.startswith("Yes. The Heron Deep 130 costs 570.00 EUR"), answer

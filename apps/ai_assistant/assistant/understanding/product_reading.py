@@ -26,7 +26,8 @@ IT_RE = re.compile(r"\b(it|that one|this one|that|this|them|those|these)\b")
 def _previous_products(vocab: Vocabulary, context: dict) -> list[int]:
     if context.get("kind") != "product":
         return []
-    return [int(i) for i in context.get("product_ids") or [] if int(i) in vocab.products]
+    # Not filtered by vocab.products: a large catalog's names are not held, its products still are.
+    return [int(i) for i in context.get("product_ids") or []]
 
 
 def product_referred_to(text: str, vocab: Vocabulary, context: dict, names_something: bool) -> tuple[list[int], bool]:
@@ -37,7 +38,7 @@ def product_referred_to(text: str, vocab: Vocabulary, context: dict, names_somet
         return [], False
     if not names_something and IT_RE.search(text):
         return previous, False  # "is it in stock?", "can I get it now?", "what does it come with?"
-    if len(previous) != 1:
+    if len(previous) != 1 or previous[0] not in vocab.products:
         return [], False
     # "and the Max version?": the one product whose name is the previous one's and words of this message.
     before = vocab.products[previous[0]]
