@@ -30,15 +30,16 @@ def verdict(result: dict) -> tuple[bool, list[str]]:
             reasons.append(f"{number} {outcome} on {host} {phase} the cut")
     if result["faults"].failures:
         reasons.append("a fault could not be applied")
-    # Freshness as bench.freshness defines its 3 s target: single edits, no burst. During the chaos writes a
-    # flush waits for the changes to stop, up to AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS: reported, not judged.
-    quiet = result["quiet_probe"].samples
-    fresh = [s.seconds for s in quiet if s.seconds is not None]
-    timeouts = len(quiet) - len(fresh)
-    if not fresh or timeouts or percentile(fresh, 95) >= FRESHNESS_P95_TARGET:
-        p95 = f"{percentile(fresh, 95):.2f} s" if fresh else "no sample"
-        target = f"target < {FRESHNESS_P95_TARGET:g} s"
-        reasons.append(f"freshness p95 of single edits {p95}, {timeouts} never found ({target})")
+    # Freshness through c, the other web host: during the chaos writes (the debounced flush writes the keyword
+    # rows and facts of pending changes ahead while edits go on) and as single edits after them.
+    probes = {"during the writes": result["probe"].samples, "single edits": result["quiet_probe"].samples}
+    for label, samples in probes.items():
+        fresh = [s.seconds for s in samples if s.seconds is not None]
+        timeouts = len(samples) - len(fresh)
+        if not fresh or timeouts or percentile(fresh, 95) >= FRESHNESS_P95_TARGET:
+            p95 = f"{percentile(fresh, 95):.2f} s" if fresh else "no sample"
+            target = f"target < {FRESHNESS_P95_TARGET:g} s"
+            reasons.append(f"freshness p95 {label} {p95}, {timeouts} never found ({target})")
     if result["warnings"]:
         reasons.append(f"host warnings: {result['warnings']}")
     rebuild = result["rebuild"]

@@ -17,7 +17,6 @@ from apps.ai_assistant.indexing.documents.base import make
 from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
 from apps.ai_assistant.indexing.state import get_state
 from apps.ai_assistant.models import IndexedDocument, KeywordRow, KeywordTerm
-from apps.ai_assistant.retrieval.embeddings import HashingProvider
 from apps.ai_assistant.retrieval.keyword_backends import get_keyword_backend
 from apps.ai_assistant.retrieval.keyword_rows import keeps_keyword_text
 
@@ -25,20 +24,6 @@ pytestmark = pytest.mark.integration
 
 KEYWORD_TABLE = KeywordRow._meta.db_table
 TERM_TABLE = KeywordTerm._meta.db_table
-
-
-@pytest.fixture
-def embedded(monkeypatch) -> list[int]:
-    """The number of texts of each call that reaches the (hashing) embedding provider."""
-    calls: list[int] = []
-    real = HashingProvider.embed
-
-    def embed(provider, texts):
-        calls.append(len(texts))
-        return real(provider, texts)
-
-    monkeypatch.setattr(HashingProvider, "embed", embed)
-    return calls
 
 
 def _words() -> dict[str, tuple[str, str, str]]:

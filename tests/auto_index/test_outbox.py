@@ -149,6 +149,10 @@ def synced(monkeypatch) -> list[list[str]]:
             batches.append(list(doc_ids))
             return {"embedded": 0}
 
+        def sync_without_embedding(self, doc_ids):
+            batches.append(["ahead", *doc_ids])
+            return {"embedded": 0}
+
     monkeypatch.setattr(index_service, "get_index_service", Service)
     monkeypatch.setattr(outbox.state, "first_build_pending", lambda: False)
     return batches
@@ -170,9 +174,10 @@ def test_a_debounced_flush_during_a_burst_queues_itself_again_and_keeps_the_mark
 
     with app.connection_for_write() as conn:
         assert conn.default_channel.client.llen("ai_light") == 1  # queued again
+    # Meanwhile what costs no embedding was written ahead; the outbox row stays for the flush.
+    assert synced == [["ahead", "product:1"]] and result["written_ahead"] == {"embedded": 0}
     # Not debounced (Update now, the sweeper, a command): flushes at once, whatever arrives.
-    assert synced == []
-    assert outbox.flush_changes()["changes"] == 1 and synced == [["product:1"]]
+    assert outbox.flush_changes()["changes"] == 1 and synced == [["ahead", "product:1"], ["product:1"]]
     assert not scheduling.is_flush_scheduled()
 
 

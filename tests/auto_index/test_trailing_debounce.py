@@ -1,6 +1,9 @@
 """The trailing debounce with a bound (indexing/scheduling.py, outbox.flush_changes), with a REAL worker process:
 a burst spread over more than the debounce is flushed once, at its end; a lone edit is flushed one debounce
-after its commit; a never-ending stream of edits is still flushed every AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS.
+after its commit; a never-ending stream of edits is still flushed every AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS,
+and meanwhile each edit's words are searchable within the debounce (the keyword rows written ahead).
+
+"Embedded" below reads the ledger (the text whose vector the collection holds); "searchable" asks the search.
 
 Run with Redis and with RabbitMQ's quorum queues (whose countdowns are whole seconds). Debounce 1 s, max wait
 4 s in the worker.
@@ -15,7 +18,8 @@ import pytest
 from django.utils import timezone
 
 from apps.ai_assistant.indexing import scheduling
-from apps.ai_assistant.models import IndexChange
+from apps.ai_assistant.indexing.state import get_state
+from apps.ai_assistant.models import IndexChange, IndexedDocument
 from apps.preconfigured_products.models import PreConfiguredProduct, PreConfiguredProductOption
 from tests.auto_index.helpers import wait_for
 from tests.fixtures.api import build_bicycle_catalog
@@ -70,6 +74,13 @@ def _indexed(vector_index, product: PreConfiguredProduct, word: str) -> bool:
     return any(hit["id"] == f"product:{product.pk}" for hit in vector_index.search_documents(word, limit=5))
 
 
+def _embedded(product: PreConfiguredProduct, word: str) -> bool:
+    collection = get_state().active_collection
+    return IndexedDocument.objects.filter(
+        collection=collection, doc_id=f"product:{product.pk}", text__contains=word
+    ).exists()
+
+
 def test_a_burst_longer_than_the_debounce_is_flushed_once_at_its_end(products, worker, vector_index):
     before = len(worker.flush_runs())
     final: dict[int, str] = {}
@@ -84,8 +95,9 @@ def test_a_burst_longer_than_the_debounce_is_flushed_once_at_its_end(products, w
     # Nothing is flushed while the edits go on: the first edit's flush (due 1 s after it) waited for the end.
     assert worker.flush_runs()[before:] == []
     for product in products:
-        wait_for(lambda p=product: _indexed(vector_index, p, final[p.pk]), DEBOUNCE + SLACK + 5, message="final text")
+        wait_for(lambda p=product: _embedded(p, final[p.pk]), DEBOUNCE + SLACK + 5, message="final text")
     visible_after = time.monotonic() - last
+    assert all(_indexed(vector_index, p, final[p.pk]) for p in products)
     time.sleep(1.0)
     runs = worker.flush_runs()[before:]
     assert runs == [(edits, 3)], runs  # one flush: every edit's row, each document synced once
@@ -96,8 +108,8 @@ def test_a_burst_longer_than_the_debounce_is_flushed_once_at_its_end(products, w
 def test_a_lone_edit_is_flushed_one_debounce_after_its_commit(products, worker, vector_index):
     before = len(worker.flush_runs())
     committed = _edit(products[0], "lonelyword")
-    wait_for(lambda: _indexed(vector_index, products[0], "lonelyword"), DEBOUNCE + SLACK, interval=0.05,
-             message="the lone edit")
+    wait_for(lambda: _embedded(products[0], "lonelyword"), DEBOUNCE + SLACK, interval=0.05, message="the lone edit")
+    assert _indexed(vector_index, products[0], "lonelyword")
     assert DEBOUNCE - 0.3 <= time.monotonic() - committed <= DEBOUNCE + SLACK
     time.sleep(1.0)
     assert worker.flush_runs()[before:] == [(1, 1)]
@@ -106,15 +118,20 @@ def test_a_lone_edit_is_flushed_one_debounce_after_its_commit(products, worker, 
 def test_a_never_ending_stream_of_edits_is_flushed_every_max_wait(products, worker, vector_index):
     before = len(worker.flush_runs())
     first = _edit(products[0], "streamfirst")
-    seen_at = None
+    seen_at = searchable_at = None
     n = 0
     while time.monotonic() - first < 2 * MAX_WAIT + SLACK:  # never quiet for the debounce
         time.sleep(0.3)
         n += 1
         _edit(products[1 + n % 2], f"streamword{n:03d}x")
-        if seen_at is None and _indexed(vector_index, products[0], "streamfirst"):
+        if searchable_at is None and _indexed(vector_index, products[0], "streamfirst"):
+            searchable_at = time.monotonic() - first
+        if seen_at is None and _embedded(products[0], "streamfirst"):
             seen_at = time.monotonic() - first
     assert seen_at is not None and seen_at <= MAX_WAIT + SLACK, seen_at  # flushed during the stream
+    # Its words were searchable before that: written ahead by the deferred flush, which embeds nothing.
+    assert searchable_at is not None and searchable_at <= DEBOUNCE + SLACK, searchable_at
+    assert searchable_at < seen_at, (searchable_at, seen_at)
     runs = worker.flush_runs()[before:]
     assert len(runs) >= 2, runs  # the stream (about 11 s) was flushed at least every max wait (4 s)
     assert len(runs) <= 2 * MAX_WAIT + SLACK  # and not once per edit (0.3 s apart)

@@ -164,6 +164,34 @@ def pending_window() -> tuple[datetime | None, datetime | None]:
     return window["oldest"], window["newest"]
 
 
+def pending_doc_ids(limit: int | None = None) -> list[str]:
+    """The distinct documents of unclaimed outbox rows, oldest rows first, at most `limit` of them."""
+    limit = limit or settings.AI_INDEX_FLUSH_BATCH_SIZE
+    rows = (
+        IndexChange.objects.filter(claimed_by="")
+        .values("doc_id")
+        .annotate(first=Min("id"))
+        .order_by("first")
+        .values_list("doc_id", flat=True)
+    )
+    return list(rows[:limit])
+
+
+def write_ahead(limit: int | None = None) -> dict:
+    """While changes keep arriving, write what of the pending documents costs no embedding, and the keyword
+    rows of their new texts (IndexWriter.sync_without_embedding); their outbox rows stay for the flush.
+
+    Best effort: a failure is logged, and that flush writes everything anyway.
+    """
+    from apps.ai_assistant.services.index_service import get_index_service
+
+    try:
+        return get_index_service().sync_without_embedding(pending_doc_ids(limit))
+    except Exception as exc:
+        logger.warning("Could not write the pending changes ahead of the flush (%s: %s)", type(exc).__name__, exc)
+        return {"failed": type(exc).__name__}
+
+
 def flush_changes(
     batch_size: int | None = None, max_batches: int | None = None, *, debounced: bool = False
 ) -> dict:
@@ -172,7 +200,9 @@ def flush_changes(
     `debounced` (the debounced flush task, tasks.flush_index_changes, says True) first asks whether changes
     are still arriving: then nothing is flushed, the flush is queued again for when they will have stopped
     (at most AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS after the oldest pending one; scheduling.quiet_wait) and
-    `deferred_seconds` says when. "Update now", the sweeper and the commands flush at once.
+    `deferred_seconds` says when. Meanwhile what costs no embedding is written ahead (`write_ahead`:
+    facts, deletions, the keyword rows of new texts), so those changes are searchable within the debounce
+    even under edits that never stop. "Update now", the sweeper and the commands flush at once.
 
     Clearing the mark before reading means a change committed while this runs schedules the next
     flush instead of being swallowed by this one. On failure the claimed rows are released and the
@@ -188,6 +218,7 @@ def flush_changes(
         if wait and scheduling.requeue_flush(wait):
             logger.info("Changes still arriving: the index flush waits %.1fs more", wait)
             totals["deferred_seconds"] = round(wait, 3)
+            totals["written_ahead"] = write_ahead(batch_size)
             return totals
     scheduling.clear_scheduled_mark()
     max_batches = max_batches or settings.AI_INDEX_FLUSH_MAX_BATCHES

@@ -15,6 +15,11 @@ the lock, then they are read again under it and written (`_Pass`). So a price ch
 thousands of products reads each product once; a description change reads it twice, as the slow embedding
 must not hold the lock.
 
+While edits keep arriving, the debounced flush writes ahead what costs no embedding, and the keyword rows of
+new texts (`sync_without_embedding`): such a keyword row is the one place where the index runs ahead of the
+ledger, until the flush that embeds the text; a keyword row left ahead of a text that was changed back is
+rewritten when its outbox row comes through (`_write`, unchanged documents).
+
 One call syncs a batch of document ids into every collection that should hold them (the active one and,
 while a rebuild runs, the one being built), or into one given collection. It is idempotent: running it
 twice, or in two processes at once, leaves the same index.
@@ -36,6 +41,7 @@ from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedd
 from apps.ai_assistant.retrieval.keyword_rows import (
     forget_vocabulary,
     keeps_keyword_text,
+    outdated_keyword_docs,
     update_keyword_facts,
     write_keyword_rows,
 )
@@ -208,22 +214,29 @@ class IndexWriter:
         raise CollectionNotFound(f"{only.collection} is neither active nor being built any more")
 
     def _write(
-        self, target: Target, docs: dict[str, Document | None], *, wait: bool
+        self, target: Target, docs: dict[str, Document | None], *, wait: bool, keywords_ahead: bool = False
     ) -> tuple[Counts, dict[str, Document]]:
         """Write `docs` into `target`; with `wait`, documents whose new text has no vector at hand are not
-        written but returned (to embed outside the lock), else they are embedded here."""
+        written but returned (to embed outside the lock), else they are embedded here. `keywords_ahead`
+        writes the keyword rows of those waiting documents now (see `sync_without_embedding`)."""
         counts = Counts()
         existing = ledger_rows(target.collection, docs.keys())
         upserts: list[Document] = []  # new text: write vector and metadata
         relabels: list[Document] = []  # same text, new metadata: write the metadata alone
+        unchanged: list[Document] = []
         for doc in docs.values():
             if doc is None:
                 continue
             row = existing.get(doc.id)
             if row is not None and row.content_hash == doc.content_hash:
-                counts.unchanged += 1
+                unchanged.append(doc)
             else:
                 (upserts if needs_vector(doc, row) else relabels).append(doc)
+        counts.unchanged = len(unchanged)
+        if unchanged:
+            # A keyword row written ahead of a text that was then changed back holds words the document no
+            # longer has; its outbox row brings it here, where the ledger alone would call it unchanged.
+            write_keyword_rows(target.collection, outdated_keyword_docs(target.collection, unchanged))
         waiting: dict[str, Document] = {}
         if upserts:
             self._vectors_at_hand(target, upserts)
@@ -231,6 +244,8 @@ class IndexWriter:
                 space = self._space(target)
                 waiting = {doc.id: doc for doc in upserts if doc.text_hash not in space}
                 upserts = [doc for doc in upserts if doc.id not in waiting]
+        if keywords_ahead and waiting:
+            write_keyword_rows(target.collection, outdated_keyword_docs(target.collection, waiting.values()))
         counts.added = sum(1 for doc in [*upserts, *relabels] if doc.id not in existing)
         counts.updated = len(upserts) + len(relabels) - counts.added
         counts.metadata_only = len(relabels)
@@ -266,7 +281,13 @@ class IndexWriter:
         return counts, waiting
 
     def _locked_pass(
-        self, ids: list[str], only: Target | None, *, prebuilt: dict[str, Document | None] | None, wait: bool
+        self,
+        ids: list[str],
+        only: Target | None,
+        *,
+        prebuilt: dict[str, Document | None] | None,
+        wait: bool,
+        keywords_ahead: bool = False,
     ) -> _Pass:
         """Under the lock: read `ids` (unless `prebuilt`) and write them into every target now."""
         result = _Pass()
@@ -276,16 +297,30 @@ class IndexWriter:
             result.targets = self._targets_now(only)
             for target in result.targets:
                 try:
-                    counts, waiting = self._write(target, docs, wait=wait)
+                    counts, waiting = self._write(target, docs, wait=wait, keywords_ahead=keywords_ahead)
                 except CollectionNotFound:
                     # The store lost a collection the pointer names (server data wiped): start it again.
                     logger.warning("Collection %s is missing from the vector store; recreating it", target.collection)
                     ensure_collection(target, reset_ledger=True)
-                    counts, waiting = self._write(target, docs, wait=wait)
+                    counts, waiting = self._write(target, docs, wait=wait, keywords_ahead=keywords_ahead)
                 result.counts[target.collection] = counts
                 if waiting:
                     result.waiting[target.collection] = waiting
         return result
+
+    def sync_without_embedding(self, doc_ids: Iterable[str]) -> dict[str, Counts]:
+        """Write now everything of `doc_ids` that costs no embedding (facts, deletions, texts whose vector the
+        embedding cache has), and the keyword rows of the documents whose new text still needs one: their
+        words are searchable at once, while their vector and ledger row wait for the flush that embeds them.
+
+        The debounced flush calls this while changes are still arriving (indexing/outbox.py), so under edits
+        that never stop a change is found by its words and filters within the debounce, and its text is still
+        embedded once, when the edits stop. The outbox rows stay: that flush reads the documents again.
+        """
+        ids = sorted(set(doc_ids))
+        if not ids:
+            return {}
+        return self._locked_pass(ids, None, prebuilt=None, wait=True, keywords_ahead=True).counts
 
     def sync(
         self,

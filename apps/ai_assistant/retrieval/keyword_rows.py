@@ -37,6 +37,10 @@ UPDATE_FIELDS = [
 ]
 
 
+TEXT_FIELDS = ("name", "labels", "body", "name_key", "option_keys")  # what text_columns returns
+FACT_FIELDS = ("category_id", "price", "in_stock")  # what fact_columns returns
+
+
 def text_columns(doc_type: str, text: str, metadata: dict) -> dict[str, str]:
     """The keyword row's word columns: name (weight A), options and category (B), text and facts (C)."""
     name = str(metadata.get("name", ""))
@@ -118,6 +122,23 @@ def write_keyword_rows(collection: str, docs: list[Document]) -> None:
     )
     get_keyword_backend().refresh([row.pk for row in rows])
     _add_vocabulary(collection, vocabulary(rows))
+
+
+def outdated_keyword_docs(collection: str, docs: Iterable[Document]) -> list[Document]:
+    """The documents of `docs` whose keyword row (where their ledger row has one) does not hold their words and
+    facts: written ahead of a text that was then changed back, or not yet written for the text they have now."""
+    by_id = {doc.id: doc for doc in docs}
+    ids = list(by_id)
+    outdated: list[Document] = []
+    columns = ["doc_id", *TEXT_FIELDS, *FACT_FIELDS]
+    for start in range(0, len(ids), IN_LIST_CHUNK):
+        chunk = ids[start : start + IN_LIST_CHUNK]
+        for doc_id, *stored in KeywordRow.objects.filter(collection=collection, doc_id__in=chunk).values_list(*columns):
+            doc = by_id[doc_id]
+            expected = {**text_columns(doc.type, doc.text, doc.metadata), **fact_columns(doc.metadata)}
+            if list(stored) != [expected[name] for name in (*TEXT_FIELDS, *FACT_FIELDS)]:
+                outdated.append(doc)
+    return outdated
 
 
 def update_keyword_facts(collection: str, docs: list[Document]) -> int:

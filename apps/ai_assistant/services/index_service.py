@@ -187,6 +187,15 @@ class IndexService:
             "seconds": round(time.monotonic() - started, 3),
         }
 
+    def sync_without_embedding(self, doc_ids) -> dict[str, Any]:
+        """Write ahead what of these documents costs no embedding (IndexWriter.sync_without_embedding); the
+        counts in the active collection: `added`/`updated` are documents written in full, not those waiting."""
+        ids = sorted({str(doc_id) for doc_id in doc_ids})
+        if not ids or not index_state.get_state().active_collection:
+            return {}
+        collections = IndexWriter().sync_without_embedding(ids)
+        return collections.get(index_state.get_state().active_collection, Counts()).as_dict()
+
     def rebuild_index(self, progress: Progress | None = None) -> dict[str, Any]:
         """Fill a new collection, switch searches to it atomically, re-sync, then drop the old one, all in
         this process: the chunks a Celery rebuild spreads over workers run here one after the other.
