@@ -3,7 +3,9 @@
 `write_keyword_rows(collection, documents)` runs inside the index write (indexing/writer.py), right after the
 ledger rows of the same documents were written, under the same lock; a ledger row's delete removes its
 keyword row in the database itself (migration 0007). So every process reads the same keyword index the
-moment the write commits: nothing is held in a process, nothing polls.
+moment the write commits: nothing is held in a process, nothing polls. One exception, also under the lock:
+while edits keep arriving, the keyword row of a new text is written ahead of its ledger row and vector
+(IndexWriter.sync_without_embedding); `outdated_keyword_docs` finds rows that no longer match.
 
 A row holds the document's words (name, labels, body = the embedded text and the facts sentence: the full-text
 index and the vocabulary) and its facts (category_id, price, in_stock: what the filters read). A change of
