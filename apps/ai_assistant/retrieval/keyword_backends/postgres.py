@@ -8,9 +8,11 @@ by " or "), and scored as in BM25 by the sum over the words of
 
     idf(word) * r / (r + 1),   r = ts_rank(weights, row, word)    idf = ln(1 + (N - n + 0.5) / (n + 0.5))
 
-where n counts the collection's rows holding the word (GIN index) and N its rows. ts_rank alone has no
-notion of rarity, so "bike" in every product would weigh as much as "powder"; r / (r + 1) (ts_rank's
-normalisation 32) saturates a word's weight as it repeats, like BM25's term frequency. The field weights
+where n counts the collection's rows holding the word and N its rows; both are remembered in the database per
+generation of the collection's keyword rows (postgres_frequencies.py), so a search counts only words no
+search asked since the last write (counting every word each time cost 1-2x the ranking at 10k products).
+ts_rank alone has no notion of rarity, so "bike" in every product would weigh as much as "powder"; r / (r + 1)
+(ts_rank's normalisation 32) saturates a word's weight as it repeats, like BM25's term frequency. The field weights
 are ts_rank's defaults (A 1.0, B 0.4, C 0.2). On the demo set (bench.relevance) this scores keyword nDCG@10
 0.911 where plain ts_rank (normalisation 1, no idf) scored 0.829.
 """
@@ -19,12 +21,13 @@ from __future__ import annotations
 
 import math
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, Value
+from django.db.models import F, Func, Q
 
 from apps.ai_assistant.models import IN_LIST_CHUNK, KeywordRow
 from apps.ai_assistant.retrieval.keyword_backends.base import FACTS_BATCH, FIELD_WEIGHTS, Facts, KeywordBackend
+from apps.ai_assistant.retrieval.keyword_backends.postgres_frequencies import document_frequencies
 
 CONFIG = "english"
 RANK_WEIGHTS = [0.1, FIELD_WEIGHTS[2], FIELD_WEIGHTS[1], FIELD_WEIGHTS[0]]  # ts_rank's order: D, C, B, A
@@ -43,49 +46,53 @@ def weighted_vector() -> SearchVector:
     )
 
 
+def ranking_sql(collection: str, words: list[str], filters: Q, k: int) -> tuple[str, list] | None:
+    """The statement that ranks `collection`'s rows for `words` under `filters` (see the module docstring), or
+    None when no word can match (stop words of the configuration only)."""
+    total, counts = document_frequencies(collection, words)
+    # A word no row holds adds nothing but would cost its ts_rank: it is left out (so is a stop word of the
+    # configuration, whose tsquery is empty and matches nothing).
+    present = [(word, idf(total, counts[word])) for word in words if counts.get(word)]
+    if not present:
+        return None
+    table = KeywordRow._meta.db_table
+    weights = "'{" + ",".join(str(weight) for weight in RANK_WEIGHTS) + "}'::float4[]"
+    terms = " + ".join(
+        f"ts_rank({weights}, r.search, plainto_tsquery('{CONFIG}', %s), {SATURATE}) * %s" for _ in present
+    )
+    match = " || ".join(f"plainto_tsquery('{CONFIG}', %s)" for _ in present)
+    params: list = [value for pair in present for value in pair] + [collection] + [word for word, _ in present]
+    filtered = ""
+    if filters:
+        rows = KeywordRow.objects.filter(filters, collection=collection).values("pk")
+        subquery, filter_params = rows.query.sql_with_params()
+        filtered = f"AND r.document_id IN ({subquery})"
+        params.extend(filter_params)
+    sql = (
+        f"SELECT r.doc_id, {terms} AS score FROM {table} r WHERE r.collection = %s AND r.search @@ ({match}) "
+        f"{filtered} ORDER BY score DESC, r.doc_id LIMIT %s"
+    )
+    return sql, [*params, k]
+
+
+def idf(total: int, rows: int) -> float:
+    """BM25's inverse document frequency of a word `rows` of `total` rows hold."""
+    return math.log(1 + (total - rows + 0.5) / (rows + 0.5))
+
+
 class PostgresKeywordBackend(KeywordBackend):
     vendor = "postgresql"
 
     def rank(self, collection: str, words: list[str], filters: Q, k: int) -> list[tuple[str, float]]:
         if not words:
             return []
-        query = SearchQuery(" or ".join(words), config=CONFIG, search_type="websearch")
-        score = None
-        for word, idf in zip(words, self._idf(collection, words), strict=True):
-            if idf <= 0:
-                continue  # a stop word of the english configuration: it matches nothing
-            term = SearchRank(
-                F("search"), SearchQuery(word, config=CONFIG, search_type="plain"), weights=RANK_WEIGHTS,
-                normalization=SATURATE,
-            ) * Value(idf, output_field=FloatField())
-            score = term if score is None else score + term
-        if score is None:
+        statement = ranking_sql(collection, words, filters, k)
+        if statement is None:
             return []
-        rows = (
-            KeywordRow.objects.filter(filters, collection=collection, search=query)
-            .annotate(score=score)
-            .order_by("-score", "doc_id")
-            .values_list("doc_id", "score")[:k]
-        )
-        return list(rows)
-
-    @staticmethod
-    def _idf(collection: str, words: list[str]) -> list[float]:
-        """Each word's inverse document frequency in `collection` (0 for a word the configuration drops)."""
-        table = KeywordRow._meta.db_table
-        counts = [f"(SELECT count(*) FROM {table} WHERE collection = %s)"] + [
-            f"(SELECT count(*) FROM {table} WHERE collection = %s AND "
-            f"search @@ plainto_tsquery('{CONFIG}', %s)), numnode(plainto_tsquery('{CONFIG}', %s))"
-            for _ in words
-        ]
-        params = [collection] + [value for word in words for value in (collection, word, word)]
+        sql, params = statement
         with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(counts), params)
-            total, *pairs = cursor.fetchone()
-        idfs = []
-        for found, nodes in zip(pairs[::2], pairs[1::2], strict=True):
-            idfs.append(math.log(1 + (total - found + 0.5) / (found + 0.5)) if nodes else 0.0)
-        return idfs
+            cursor.execute(sql, params)
+            return [(doc_id, float(score)) for doc_id, score in cursor.fetchall()]
 
     def refresh(self, pks: list[int]) -> None:
         for start in range(0, len(pks), IN_LIST_CHUNK):
