@@ -22,7 +22,8 @@ at 10k products).
    texts are the plain pass's: both passes embed every query.
 3. Per search: wall time, this process's CPU time (what the machine's load does not inflate), the Chroma
    server's CPU and, on PostgreSQL, the database backend's CPU (both from /proc); and per stage, wall and CPU:
-   query embedding, vector query, keyword ranking (+ exact names), intent, result rows, facets, did-you-mean,
+   query embedding, vector query, keyword ranking (+ exact names), intent, ledger rows (the fused documents' text
+   and metadata, read once for the intent and the results), result rows, facets, did-you-mean,
    analytics write.
 
 Every figure is printed with the load average before and after the run.
@@ -95,6 +96,7 @@ STAGES = [
     ("keyword ranking", "hybrid", "keyword_ranking"),
     ("exact names", "hybrid", "exact_matches"),
     ("intent", "hybrid", "_family_members"),
+    ("ledger rows", "hybrid", "_ledger_rows"),
     ("result rows", "hybrid", "_results"),
     ("facets", "search_page", "search_facets"),
     ("did-you-mean", "search_page", "correct_query"),

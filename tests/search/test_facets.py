@@ -138,3 +138,19 @@ def test_facets_of_products_before_any_index_count_catalog_rows_only(demo):
         {"id": ids and PreConfiguredProduct.objects.get(pk=ids[0]).category_id, "name": "Skis", "count": len(ids)}
     ]
     assert facets["price"] == [] and facets["in_stock"] == {"true": 0, "false": 0}  # no indexed prices yet
+
+
+@pytest.mark.parametrize("query", ["bike", "board for beginners", "skis"])
+def test_facets_counted_from_the_hits_equal_the_database_aggregation_in_one_query(
+    indexed, django_assert_num_queries, query
+):
+    from apps.ai_assistant.retrieval.hybrid import SearchFilters
+    from apps.search.selectors.facets import search_facets
+    from apps.search.selectors.matches import search_matches
+
+    matches = search_matches(query, SearchFilters())
+    assert matches.product_ids, "the search matched no product: nothing to compare"
+    from_database = search_facets(matches.product_ids)
+    with django_assert_num_queries(1):  # the options' GROUP BY; category, price and stock come with the hits
+        from_hits = search_facets(matches.product_ids, matches.hits)
+    assert from_hits == from_database

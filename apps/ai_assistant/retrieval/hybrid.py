@@ -149,32 +149,48 @@ def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: Se
     fused = rrf([(vector_ids, VECTOR_WEIGHT), (keyword_ids, KEYWORD_WEIGHT)])
     for doc_id in exact:
         fused[doc_id] = fused.get(doc_id, 0.0) + EXACT_BOOST
+    # The ledger rows of every fused document, read once: the intent reads their families, the results
+    # their text and facts.
+    rows = _ledger_rows(snapshot.collection, list(fused))
     family: list[str] = []
     if mode not in ("vector", "keyword") and vector is not None and filters.category_id is None:
         best_first = [doc_id for doc_id, _ in sorted(fused.items(), key=lambda item: (-item[1], item[0]))]
         top = fused[best_first[0]] if best_first else 0.0
         co_best = [doc_id for doc_id in best_first[:MAX_CO_BEST] if fused[doc_id] >= top - TIE]
-        family = _family_members(snapshot.collection, vector, best_first, co_best)
+        family_of = {doc_id: metadata.get("category_id") for doc_id, (_, metadata) in rows.items()}
+        family = _family_members(snapshot.collection, vector, best_first, co_best, family_of)
         for doc_id in family:
             fused[doc_id] += FAMILY_BOOST
     if debug is not None:
         debug.vector, debug.keyword, debug.exact, debug.family = vector_ids, keyword_ids, exact, family
     ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-    return _results(ranked, limit, snapshot, filters)
+    return _results(ranked, limit, rows, filters)
+
+
+def _ledger_rows(collection: str, ids: list[str]) -> dict[str, tuple[str, dict]]:
+    """doc_id -> (text, metadata) of these documents' ledger rows (one query; deleted ones are absent)."""
+    found = IndexedDocument.objects.filter(collection=collection, doc_id__in=ids).values_list(
+        "doc_id", "text", "metadata"
+    )
+    return {doc_id: (text, metadata) for doc_id, text, metadata in found}
 
 
 def _family_members(
-    collection: str, vector: list[float], best_first: list[str], co_best: list[str] | None = None
+    collection: str,
+    vector: list[float],
+    best_first: list[str],
+    co_best: list[str],
+    family_of: dict[str, int | None],
 ) -> list[str]:
-    """The candidates (fused, best first) of the product family the query intends (intent.py); [] for none."""
+    """The candidates (fused, best first) of the product family the query intends (intent.py); [] for none.
+    `family_of`: each candidate's category id."""
     try:
-        family = intended_family(get_vector_store(), collection, vector, best_first, co_best or ())
+        family = intended_family(get_vector_store(), collection, vector, best_first, co_best, family_of)
     except CollectionNotFound:
         return []  # switched and dropped meanwhile: rank without the intent this once
     if family is None:
         return []
-    rows = KeywordRow.objects.filter(collection=collection, category_id=family, doc_id__in=best_first)
-    return sorted(rows.values_list("doc_id", flat=True))
+    return sorted(doc_id for doc_id in best_first if family_of.get(doc_id) == family)
 
 
 def _query_vector(query: str, snapshot: Snapshot) -> list[float] | None:
@@ -245,18 +261,12 @@ def _filtered_query(store, collection: str, vector: list[float], filters: Search
     return store.query(collection, vector, CANDIDATES, where)
 
 
-def _results(ranked: list[tuple[str, float]], limit: int, snapshot: Snapshot, filters: SearchFilters) -> list[dict]:
-    # A few more than asked: some may have been deleted or changed out of the filters a moment ago.
-    picked = ranked[: limit * 2]
-    ids = [doc_id for doc_id, _ in picked]
-    rows = {
-        doc_id: (text, metadata)
-        for doc_id, text, metadata in IndexedDocument.objects.filter(
-            collection=snapshot.collection, doc_id__in=ids
-        ).values_list("doc_id", "text", "metadata")
-    }
+def _results(
+    ranked: list[tuple[str, float]], limit: int, rows: dict[str, tuple[str, dict]], filters: SearchFilters
+) -> list[dict]:
+    # Some may have been deleted (absent from `rows`) or changed out of the filters a moment ago.
     results = []
-    for doc_id, score in picked:
+    for doc_id, score in ranked:
         row = rows.get(doc_id)
         if row is None:
             continue  # deleted since it was ranked

@@ -20,7 +20,7 @@ when no family clearly leads (a query across families: "something in stock under
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from apps.ai_assistant.models import KeywordRow
 from apps.ai_assistant.retrieval.vector_store import VectorStore
@@ -56,10 +56,12 @@ def intended_family(
     vector: list[float],
     best_first: Sequence[str],
     co_best: Sequence[str] = (),
+    family_of: Mapping[str, int | None] | None = None,
 ) -> int | None:
     """The category id the query intends (see the module docstring), or None.
 
-    `best_first`: the fused ranking; `co_best`: the documents sharing its best score (default: its first).
+    `best_first`: the fused ranking; `co_best`: the documents sharing its best score (default: its first);
+    `family_of`: the category id of (at least) those documents, when the caller has read them (else read here).
     """
     rows = KeywordRow.objects.filter(collection=collection, doc_type="category").values_list("doc_id", "category_id")
     family_docs = dict(rows)
@@ -69,11 +71,12 @@ def intended_family(
     if not nearest:
         return None
     tied = list(co_best) or nearest[:1]
-    family_of = dict(
-        KeywordRow.objects.filter(collection=collection, doc_id__in=nearest + tied).values_list(
-            "doc_id", "category_id"
+    if family_of is None:
+        family_of = dict(
+            KeywordRow.objects.filter(collection=collection, doc_id__in=nearest + tied).values_list(
+                "doc_id", "category_id"
+            )
         )
-    )
     by_neighbours = neighbour_shares([family_of.get(doc_id) for doc_id in nearest])
     hits = store.query(collection, vector, len(family_docs), ids=list(family_docs))
     by_documents = document_shares({family_docs[doc_id]: 1 - distance for doc_id, distance in hits})

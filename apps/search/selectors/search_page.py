@@ -40,6 +40,6 @@ def search_page(
         results=matches.page(offset, limit),
         total=matches.total,
         keyword_hits=matches.keyword_hits,
-        facets=search_facets(matches.product_ids),
+        facets=search_facets(matches.product_ids, matches.hits),
         suggestion=suggestion,
     )
