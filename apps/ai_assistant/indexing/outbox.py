@@ -165,11 +165,11 @@ def pending_window() -> tuple[datetime | None, datetime | None]:
 
 
 def pending_doc_ids(limit: int | None = None) -> list[str]:
-    """The distinct documents of unclaimed outbox rows, oldest rows first, at most `limit` of them."""
+    """The distinct documents of outbox rows, oldest rows first, at most `limit` of them; rows a flush has
+    claimed too (that flush may have died with them: its claim is freed only after the claim timeout)."""
     limit = limit or settings.AI_INDEX_FLUSH_BATCH_SIZE
     rows = (
-        IndexChange.objects.filter(claimed_by="")
-        .values("doc_id")
+        IndexChange.objects.values("doc_id")
         .annotate(first=Min("id"))
         .order_by("first")
         .values_list("doc_id", flat=True)
@@ -271,6 +271,7 @@ def flush_changes(
 def sweep() -> dict:
     """The sweeper's round: free stale claims, then flush leftovers a lost or failed flush left behind."""
     released = release_stale_claims()
+    waiting_min = settings.AI_INDEX_DEBOUNCE_SECONDS
     # Rows younger than the debounce window belong to a flush that is already scheduled; while one is (the
     # mark), it may wait for a burst to end up to the max wait.
     waiting = settings.AI_INDEX_DEBOUNCE_SECONDS
@@ -282,4 +283,8 @@ def sweep() -> dict:
     if leftovers:
         logger.info("Sweeper found outbox rows older than the debounce window: flushing them")
         result["flushed"] = flush_changes()
+    elif IndexChange.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=waiting_min)).exists():
+        # Changes older than the debounce that a scheduled flush still holds back, or whose flush was lost with
+        # a worker: their facts and words need not wait for it.
+        result["written_ahead"] = write_ahead()
     return result
