@@ -53,6 +53,30 @@ def test_commit_schedules_one_flush_for_a_burst(transactional_db, clean_schedule
         assert conn.default_channel.client.llen("ai_light") == 1
 
 
+def test_a_commit_replaces_an_overdue_flush_presumed_lost_with_its_worker(transactional_db, clean_schedule):
+    from django.core.cache import cache
+
+    from ecommerce_backend.celery import app
+
+    with transaction.atomic():
+        outbox.record_and_schedule(["product:1"])
+    with transaction.atomic():
+        outbox.record_and_schedule(["product:2"])  # the first flush is due in a second: nothing more queued
+    with app.connection_for_write() as conn:
+        assert conn.default_channel.client.llen("ai_light") == 1
+    # Its worker died holding the countdown: the mark says it was due longer ago than OVERDUE_SECONDS.
+    late = timezone.now() - timedelta(seconds=scheduling.OVERDUE_SECONDS + 1)
+    cache.set(scheduling.SCHEDULED_KEY, late.isoformat(), timeout=60)
+    assert not scheduling.is_flush_scheduled()  # the sweeper no longer leaves the rows to it
+
+    with transaction.atomic():
+        outbox.record_and_schedule(["product:3"])
+
+    assert scheduling.is_flush_scheduled()  # marked again, due one debounce from now
+    with app.connection_for_write() as conn:
+        assert conn.default_channel.client.llen("ai_light") == 2  # another flush queued
+
+
 def test_claims_are_disjoint_and_complete_deletes_only_claimed_rows(db):
     outbox.record_changes(["product:1", "product:2"])
     first = outbox.claim_changes()

@@ -8,10 +8,12 @@ removed again and the sweeper flushes the rows later.
 Trailing debounce with a bound: when the queued flush runs while changes are still arriving (the newest
 pending change is younger than the debounce), it does not flush but queues itself again for when the
 debounce will have passed since that change (`quiet_wait`, `requeue_flush`), keeping the mark so the commits
-meanwhile queue nothing. It never waits longer than AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS after the oldest
-pending change. So a lone edit is flushed one debounce after its commit, a burst once at its end, and a
-never-ending stream of edits every max wait. When the flush does run, it clears the mark before it reads the
-outbox (`clear_scheduled_mark`), so a commit made while it runs queues the next one.
+meanwhile queue nothing; the mark holds when the flush is due, and a commit that finds it overdue by
+OVERDUE_SECONDS presumes it lost with its worker and queues another. It never waits longer than
+AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS after the oldest pending change. So a lone edit is flushed one debounce
+after its commit, a burst once at its end, and a never-ending stream of edits every max wait. When the flush
+does run, it clears the mark before it reads the outbox (`clear_scheduled_mark`), so a commit made while it
+runs queues the next one.
 
 Tasks are enqueued BY NAME (`send_task`), so this module does not import `apps.ai_assistant.tasks` (which
 imports it): CELERY_TASK_ROUTES routes by name, and send_task applies the routes and the registered task's
@@ -23,7 +25,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import kombu.exceptions
@@ -50,6 +52,9 @@ _CONNECTION_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.Timeout
 # A flush due within this long is run now rather than queued again (clocks of the web and worker hosts,
 # the countdown's own latency).
 QUIET_SLACK_SECONDS = 0.2
+# A scheduled flush this late is presumed lost (its worker died holding the countdown). A flush merely delayed
+# by busy workers then runs beside another one, which finds nothing left or defers: harmless.
+OVERDUE_SECONDS = 2.0
 
 
 def publish(send: Callable[..., Any], **options) -> Any:
@@ -70,14 +75,38 @@ def _send(name: str, **options) -> Any:
     return publish(lambda **opts: current_app.send_task(name, **opts), **options)
 
 
+def _due(delay: float) -> str:
+    """The mark's value: when the flush it stands for is due."""
+    return (timezone.now() + timedelta(seconds=delay)).isoformat()
+
+
+def _overdue(mark: str | None) -> bool:
+    """Whether the flush a mark stands for should have started OVERDUE_SECONDS ago: lost with its worker
+    (killed while holding the countdown), or stuck behind long tasks. Either way another flush is harmless."""
+    if mark is None:
+        return False
+    try:
+        due = datetime.fromisoformat(mark)
+    except ValueError:
+        return True
+    return (timezone.now() - due).total_seconds() > OVERDUE_SECONDS
+
+
 def schedule_index_update(countdown: float | None = None) -> bool:
-    """Queue the debounced flush unless one is pending; True when this call queued it. Never raises."""
+    """Queue the debounced flush unless one is pending; True when this call queued it. Never raises.
+
+    A pending flush that is overdue counts as lost: this commit queues another (and marks it), so changes
+    wait OVERDUE_SECONDS more, not the mark's lifetime or the sweeper's round, when a worker dies with it.
+    """
     delay = settings.AI_INDEX_DEBOUNCE_SECONDS if countdown is None else countdown
     # The mark outlives the countdown by a margin, so a flush lost with its worker only delays the next one.
     ttl = int(delay + settings.AI_INDEX_SCHEDULE_TTL_SECONDS)
     try:
-        if not cache.add(SCHEDULED_KEY, timezone.now().isoformat(), timeout=ttl):
-            return False
+        if not cache.add(SCHEDULED_KEY, _due(delay), timeout=ttl):
+            if not _overdue(cache.get(SCHEDULED_KEY)):
+                return False
+            logger.info("The scheduled index flush is overdue: queueing another")
+            cache.set(SCHEDULED_KEY, _due(delay), timeout=ttl)
     except Exception as exc:  # the cache is down: enqueue anyway, an extra flush is harmless
         logger.warning("Cannot mark the index flush as scheduled (%s); enqueueing without the mark", exc)
     try:
@@ -122,7 +151,7 @@ def requeue_flush(wait: float) -> bool:
         return False
     ttl = int(countdown + settings.AI_INDEX_SCHEDULE_TTL_SECONDS)
     try:
-        cache.set(SCHEDULED_KEY, timezone.now().isoformat(), timeout=ttl)
+        cache.set(SCHEDULED_KEY, _due(countdown), timeout=ttl)
     except Exception as exc:  # without the mark a commit queues one more flush: harmless
         logger.warning("Cannot extend the index flush mark: %s", exc)
     return True
@@ -137,11 +166,12 @@ def clear_scheduled_mark() -> None:
 
 
 def is_flush_scheduled() -> bool:
-    """Whether a flush is marked as pending right now."""
+    """Whether a flush is marked as pending right now, and not overdue."""
     try:
-        return cache.get(SCHEDULED_KEY) is not None
+        mark = cache.get(SCHEDULED_KEY)
     except Exception:
         return False
+    return mark is not None and not _overdue(mark)
 
 
 # --- one rebuild at a time ------------------------------------------------------------------
