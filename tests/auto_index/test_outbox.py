@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from apps.ai_assistant.indexing import outbox, scheduling
+from apps.ai_assistant.indexing import outbox, scheduling, write_ahead
 from apps.ai_assistant.models import IndexChange
 from tests.auto_index.helpers import broker_at, dead_broker_url
 from tests.fixtures.celery_worker import purge_queues
@@ -17,11 +17,15 @@ from tests.fixtures.celery_worker import purge_queues
 
 @pytest.fixture
 def clean_schedule():
-    """No flush mark and no queued message from elsewhere before and after the test."""
+    """No flush mark, no write-ahead pass and no queued message from elsewhere before and after the test."""
+    from django.core.cache import cache
+
     scheduling.clear_scheduled_mark()
+    cache.delete(write_ahead.PASS_KEY)
     purge_queues()
     yield
     scheduling.clear_scheduled_mark()
+    cache.delete(write_ahead.PASS_KEY)
     purge_queues()
 
 
@@ -216,6 +220,7 @@ def test_a_debounced_flush_that_cannot_queue_itself_flushes_now(transactional_db
 
 def test_the_sweeper_leaves_a_burst_to_its_scheduled_flush_until_the_max_wait(transactional_db, clean_schedule,
                                                                              settings, synced):
+    from django.core.cache import cache
     settings.AI_INDEX_DEBOUNCE_SECONDS = 1.0
     settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = 10.0
     settings.AI_INDEX_SWEEP_GRACE_SECONDS = 0
@@ -226,7 +231,21 @@ def test_the_sweeper_leaves_a_burst_to_its_scheduled_flush_until_the_max_wait(tr
     # Not flushed, but what costs no embedding is written ahead: the flush may have been lost with a worker.
     assert swept["flushed"] is None and synced == [["ahead", "product:1"]]
     IndexChange.objects.update(claimed_by="a-flush-that-died")  # claimed rows are written ahead too
+    cache.delete(write_ahead.PASS_KEY)  # (a pass takes the rows written since the previous one)
     assert outbox.sweep()["flushed"] is None and synced[-1] == ["ahead", "product:1"]
     IndexChange.objects.update(claimed_by="", created_at=timezone.now() - timedelta(seconds=11))
     assert outbox.sweep()["flushed"]["changes"] == 1  # past the max wait: that flush was lost
     assert synced[-1] == ["product:1"]
+
+
+def test_a_write_ahead_pass_takes_the_rows_written_since_the_previous_one(transactional_db, clean_schedule, synced):
+    """So a pass costs what changed since the last one, not everything a long wait has gathered."""
+    from django.core.cache import cache
+
+    outbox.record_changes(["product:1"])
+    IndexChange.objects.update(created_at=timezone.now() - timedelta(seconds=30))
+    outbox.record_changes(["product:2"])
+    assert write_ahead.write_ahead() == {"embedded": 0} and synced[-1] == ["ahead", "product:1", "product:2"]
+    cache.set(write_ahead.PASS_KEY, (timezone.now() - timedelta(seconds=1)).isoformat())
+    write_ahead.write_ahead()
+    assert synced[-1] == ["ahead", "product:2"]  # product:1's row is older than that pass less the overlap

@@ -27,6 +27,7 @@ from django.utils import timezone
 from apps.ai_assistant import metrics
 from apps.ai_assistant.indexing import scheduling, state
 from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
+from apps.ai_assistant.indexing.write_ahead import write_ahead
 from apps.ai_assistant.models import IndexChange
 
 logger = logging.getLogger(__name__)
@@ -162,34 +163,6 @@ def pending_window() -> tuple[datetime | None, datetime | None]:
     """When the oldest and the newest unclaimed outbox row were written (None, None: nothing pending)."""
     window = IndexChange.objects.filter(claimed_by="").aggregate(oldest=Min("created_at"), newest=Max("created_at"))
     return window["oldest"], window["newest"]
-
-
-def pending_doc_ids(limit: int | None = None) -> list[str]:
-    """The distinct documents of outbox rows, oldest rows first, at most `limit` of them; rows a flush has
-    claimed too (that flush may have died with them: its claim is freed only after the claim timeout)."""
-    limit = limit or settings.AI_INDEX_FLUSH_BATCH_SIZE
-    rows = (
-        IndexChange.objects.values("doc_id")
-        .annotate(first=Min("id"))
-        .order_by("first")
-        .values_list("doc_id", flat=True)
-    )
-    return list(rows[:limit])
-
-
-def write_ahead(limit: int | None = None) -> dict:
-    """While changes keep arriving, write what of the pending documents costs no embedding, and the keyword
-    rows of their new texts (IndexWriter.sync_without_embedding); their outbox rows stay for the flush.
-
-    Best effort: a failure is logged, and that flush writes everything anyway.
-    """
-    from apps.ai_assistant.services.index_service import get_index_service
-
-    try:
-        return get_index_service().sync_without_embedding(pending_doc_ids(limit))
-    except Exception as exc:
-        logger.warning("Could not write the pending changes ahead of the flush (%s: %s)", type(exc).__name__, exc)
-        return {"failed": type(exc).__name__}
 
 
 def flush_changes(
