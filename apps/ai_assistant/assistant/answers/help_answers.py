@@ -4,6 +4,7 @@ a product or brand the shop does not sell ("the Zephyr 3000 e-bike"), or the hel
 from __future__ import annotations
 
 from apps.ai_assistant.assistant.answers.phrasing import join_names, product_lines
+from apps.ai_assistant.assistant.answers.use_case_ranking import fused, products_by_meaning
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer
 from apps.ai_assistant.assistant.tools.products import ProductFacts, product_facts, query_products
 from apps.ai_assistant.assistant.tools.search import search_index
@@ -35,12 +36,23 @@ def answer_use_case(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answe
     nothing is found."""
     request = p.use_case_text or p.free_text
     category_id = p.category_id if p.category_explicit else None
+    by_meaning = products_by_meaning(vocab, request, category_id)
     if category_id is None:
-        # The family whose own text is nearest in meaning to the request (understanding/families.py).
-        nearest = nearest_categories(vocab, request)
+        # The family whose own text is nearest in meaning to the request (understanding/families.py), its
+        # products' descriptions included.
+        best = dict((c, s) for s, c in reversed(nearest_categories(vocab, request)))
+        for score, product_id in reversed(by_meaning or []):
+            owner = vocab.products[product_id].category_id
+            best[owner] = max(best.get(owner, -1.0), score)
+        nearest = sorted(((s, c) for c, s in best.items()), reverse=True)
         clear = len(nearest) == 1 or (len(nearest) > 1 and nearest[0][0] - nearest[1][0] >= CLEAR_MARGIN)
         category_id = nearest[0][1] if clear else None
-    facts = _closest_products(request, category_id, MAX_LISTED)
+    if by_meaning is not None:
+        chosen = [i for _, i in by_meaning if category_id is None or vocab.products[i].category_id == category_id]
+        hits = search_index(request, type="product", category_id=category_id, limit=20)
+        facts = product_facts(fused([[int(h["object_id"]) for h in hits or []], chosen])[:MAX_LISTED])
+    else:
+        facts = _closest_products(request, category_id, MAX_LISTED)
     if not facts:
         return None
     text = "\n".join(["For that, these come closest in the catalog:", *product_lines(facts)])
