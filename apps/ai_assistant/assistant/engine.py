@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 from apps.ai_assistant.models import ChatSession
 
 MAX_LISTED = 5
+# A search whose matches are this many or fewer lists them all ("list your pizza ovens": the family's whole
+# range in one answer); more are shown MAX_LISTED at a time with their count.
+MAX_WHOLE_LIST = 15
+
+
+def shown_count(total: int, whole: bool) -> int:
+    """How many of `total` matching products an answer lists: all of a small range when the answer is the
+    range (`whole`), else MAX_LISTED (a "cheapest" question's first product is its answer, and the closest
+    products to words nothing matches are only the nearest few)."""
+    return total if whole and total <= MAX_WHOLE_LIST else MAX_LISTED
 
 
 @dataclass

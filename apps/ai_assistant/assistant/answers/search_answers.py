@@ -14,7 +14,7 @@ from apps.ai_assistant.assistant.answers.phrasing import (
     product_lines,
 )
 from apps.ai_assistant.assistant.context import cap_query
-from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer
+from apps.ai_assistant.assistant.engine import Answer, shown_count
 from apps.ai_assistant.assistant.tools.money import money
 from apps.ai_assistant.assistant.tools.products import ProductFacts, product_texts, query_products, strict_bound
 from apps.ai_assistant.assistant.tools.search import search_index
@@ -144,14 +144,14 @@ def answer_search(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answer:
             facts.sort(key=lambda f: (f.price is None, f.price or 0))
         elif sort == "price_desc":
             facts.sort(key=lambda f: (f.price is None, -(f.price or 0)))
-        shown_ids = {f.id for f in facts[:MAX_LISTED]}
+        shown_ids = {f.id for f in facts[:shown_count(total, not sort and not closest)]}
         sources += [d for f, d in zip(ranked, doc_ids, strict=False) if f.id in shown_ids]
 
     what = describe(vocab, category_id, option_ids, min_price, max_price, in_stock,
                     (state["min_strict"], state["max_strict"]))
     if not facts:
         return _nothing_found(what, state, sources, new_context)
-    shown = facts[:MAX_LISTED]
+    shown = facts[:shown_count(total, not sort and not closest)]
     if sort == "price_asc" and total > 1:
         head = f"The cheapest of {total} {what} is the {shown[0].name} at {amount(shown[0].price)}."
     elif sort == "price_desc" and total > 1:

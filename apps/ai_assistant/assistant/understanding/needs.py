@@ -21,6 +21,7 @@ _ASKS_ABOUT_A_THING = re.compile(r"\b(sell|sells|carry|stock|in stock|how much|p
 
 def describes_need(
     words: list[str], text: str, *, names_something: bool, has_limits: bool, parts_named: bool, unknown_name: str,
+    min_own_words: int = MIN_OWN_WORDS,
 ) -> bool:
     """`words`: the message's tokens; `names_something`: a family, option or product was named, `parts_named`:
     a part was named by its name (not found through a word of its description)."""
@@ -29,4 +30,4 @@ def describes_need(
     if unknown_name and _ASKS_ABOUT_A_THING.search(text):
         return False
     own = {w for w in words if w not in STOP_WORDS and not w.replace(".", "").isdigit() and len(w) > 2}
-    return len(own) >= MIN_OWN_WORDS
+    return len(own) >= min_own_words

@@ -14,12 +14,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from apps.ai_assistant.assistant.understanding.linking import link_unexplained
+from apps.ai_assistant.assistant.understanding.naming_words import (
+    name_words_said,
+    option_saying_none,
+    options_said_absent,
+)
 from apps.ai_assistant.assistant.understanding.near_names import near_miss_name
-from apps.ai_assistant.assistant.understanding.needs import describes_need
+from apps.ai_assistant.assistant.understanding.needs import MIN_OWN_WORDS, describes_need
 from apps.ai_assistant.assistant.understanding.prices import read_price_limits
 from apps.ai_assistant.assistant.understanding.product_reading import (
     IT_RE,
     asks_yes_no_again,
+    named_by_product,
     product_referred_to,
     restated_parts,
     without_product_names,
@@ -27,7 +33,11 @@ from apps.ai_assistant.assistant.understanding.product_reading import (
 from apps.ai_assistant.assistant.understanding.run_terms import link_run
 from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
 from apps.ai_assistant.assistant.understanding.sentences import question_text
-from apps.ai_assistant.assistant.understanding.unknown_names import find_unknown_name, find_unknown_thing
+from apps.ai_assistant.assistant.understanding.unknown_names import (
+    find_unknown_name,
+    find_unknown_pair,
+    find_unknown_thing,
+)
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, list_breaks, normalize, tokens_of
 
@@ -35,8 +45,10 @@ _OUT_OF_STOCK_RE = re.compile(
     r"\b(out of stock|sold out|unavailable|not available|not in stock|run out|ran out|backorder)"
 )
 _STOCK_RE = re.compile(r"\b(in stock|stock|available|availability|sold out|unavailable|have any left|in store)\b")
+# "total" asks the price as a noun ("what's the total?", "total for ..."), not before one ("a total beginner").
 _PRICE_Q_RE = re.compile(
-    r"\b(how much|price|prices|priced|cost|costs|costing|total|quote|pay|expensive|upcharge|surcharge|"
+    r"\b(how much|price|prices|priced|cost|costs|costing|quote|pay|expensive|upcharge|surcharge|charges?|"
+    r"total(?!\s+(?!(?:price|cost|for|of|is|comes?|would|with|amount|please|pls)\b)[a-z]{3,})|"
     r"what would .{0,40} be)\b"
 )
 _COMPAT_RE = re.compile(
@@ -65,6 +77,8 @@ _WH_RE = re.compile(r"^\s*(what|which|how|where|when|why|who|whose|show|list|fin
 _WH_ASKS_RE = re.compile(r"\b(what|which|how much|how|where|when|why|who)\s+(is|are|does|do|will|would|can|could)\b")
 # A use ("for a music festival") rather than a thing: answered by the nearest family, not "we don't sell".
 _PURPOSE_RE = re.compile(r"\bfor\b")
+# A question whether the shop sells a thing ("do you sell ...", "do you carry ...", "do you have any ...").
+_ASKS_TO_BUY_RE = re.compile(r"\b(sell|sells|carry|stock)\b|\b(do|does) (you|the shop) have\b")
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|help|thanks|thank you)\b")
 
 
@@ -143,11 +157,14 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     else:
         # The category the named options, parts and products belong to, if they agree.
         votes: dict[int, int] = {}
+        words_of_text = tokens_of(name_text)
         for m in mentions:
             owners = {_owner_category(vocab, t) for t in m.terms if t.kind != "category"}
+            # A whole name outvotes words linked by part of a name, a description or meaning ("comes"), word
+            # for word: "the big 1.2 kg hopper" (four words linked to one option) outvotes "extra" (a part).
+            said = max(1, sum(w not in STOP_WORDS for w in words_of_text[m.start : m.end]))
             for cat in owners:
-                # A whole name outvotes words linked by part of a name, a description or meaning ("comes").
-                votes[cat] = votes.get(cat, 0) + (2 if len(owners) == 1 else 1) * (1 if m.linked else 2)
+                votes[cat] = votes.get(cat, 0) + (2 if len(owners) == 1 else 1) * (1 if m.linked else 2) * said
         if votes:
             best = max(votes.values())
             tied = [c for c, v in votes.items() if v == best]
@@ -183,7 +200,9 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             # "what about the mesh one?" after an option's answer: an option of that option's part.
             part_id = vocab.options[context["option_id"]].part_id
             terms = [t for t in terms if t.kind == "option" and vocab.options[t.ref].part_id == part_id] or terms
-        term = _pick(vocab, terms, mention, by_start)
+        term = _pick(vocab, terms, mention, by_start, words)
+        if term.kind == "part":
+            term = option_saying_none(vocab, words, mention, term)
         if term.kind == "option":
             term = _with_next_part(vocab, words, mention, term, by_start, absorbed)
         if not (mention.linked and term.kind == "part"):
@@ -197,6 +216,14 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
     parsed.option_ids = merge_same_part(vocab, words, picked)
+    absent = options_said_absent(words, vocab, parsed.category_id)  # "armless": No armrests
+    parsed.option_ids += [i for i in absent if i not in parsed.option_ids]
+    if (len(parsed.product_ids) == 1 and picked and all(m.linked for m, _ in picked) and _WH_RE.search(text)
+            and not _PRICE_Q_RE.search(text)):
+        # "what's the Aria 88 Home made of, which keys, speakers": words that only partly name options, in a
+        # question about a named product, ask about those options' parts of it.
+        parts = [vocab.options[i].part_id for i in parsed.option_ids]
+        parsed.option_ids, parsed.part_ids = [], list(dict.fromkeys(parsed.part_ids + parts))
     if (restated := restated_parts(parsed.product_ids, parsed.option_ids, vocab)) is not None:
         parsed.option_ids, parsed.part_ids = [], list(dict.fromkeys(parsed.part_ids + restated))
     continues_quote = (context.get("kind") in {"quote", "compatibility", "product"}
@@ -226,10 +253,17 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         # "is it in stock?", "and the Max version?" after a product's answer (product_reading.py).
         parsed.product_ids, by_name = product_referred_to(text, vocab, context, any(not m.linked for m in mentions))
         parsed.unknown_name = "" if by_name else parsed.unknown_name
+        if by_name:
+            # The words that named the product ("the king one with the topper") are no options or parts here.
+            parsed.option_ids, parsed.part_ids = named_by_product(parsed.product_ids[0], parsed.option_ids,
+                                                                  parsed.part_ids, vocab)
     if (not parsed.unknown_name and not parsed.product_ids and not mentions and parsed.free_text
             and not _PURPOSE_RE.search(text)):
         # A thing, not a use ("ice hockey sticks", not "for a music festival"), in words the catalog never uses.
-        parsed.unknown_name = find_unknown_thing(name_text, vocab)
+        # "do you sell sleeping bags?": words the catalog never says together (some of them not at all).
+        asks_to_buy = bool(_ASKS_TO_BUY_RE.search(text))
+        parsed.unknown_name = asks_to_buy and find_unknown_pair(question, parsed.free_text.split(), vocab) or ""
+        parsed.unknown_name = parsed.unknown_name or find_unknown_thing(name_text, vocab)
         if parsed.unknown_name and not vocab.product_names_held:
             # "alpenglow nomad running shoe 423": a product's name written in lower case (looked up, as above).
             named = vocab.products_named_in(question, parsed.unknown_name)
@@ -256,9 +290,16 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
     parsed.kind = _classify(parsed, text, context)
     has_limits = parsed.min_price is not None or parsed.max_price is not None or parsed.sort is not None
-    if parsed.kind in {"search", "not_sold", "part_options"} and not parsed.is_follow_up and describes_need(
-        words, text, names_something=parsed.category_explicit or bool(parsed.option_ids or parsed.product_ids),
-        has_limits=has_limits, parts_named=named_parts, unknown_name=parsed.unknown_name,
+    # Single words linked to options by part of their names ("paddle", "gas", "beans") in a long message that asks
+    # no price, stock or compatibility name nothing: "a total beginner ... stable to paddle around a small lake".
+    weakly_named = (bool(mentions) and not parsed.category_explicit and not parsed.product_ids and not named_parts
+                    and not (parsed.asks_price or parsed.asks_compat or parsed.asks_stock)
+                    and all(m.linked and name_words_said(m, words) <= 1 for m in mentions))
+    names_something = parsed.category_explicit or bool(parsed.option_ids or parsed.product_ids)
+    if (parsed.kind in {"search", "not_sold", "part_options"} or weakly_named) and not parsed.is_follow_up and (
+        describes_need(words, text, names_something=names_something and not weakly_named, has_limits=has_limits,
+                       parts_named=named_parts, unknown_name=parsed.unknown_name,
+                       min_own_words=MIN_OWN_WORDS + 1 if weakly_named and names_something else MIN_OWN_WORDS)
     ):
         # "planning a two-week trek through the Andes with all my gear": a need (needs.py), not a name.
         parsed.kind, parsed.unknown_name, parsed.part_ids = "use_case", "", []
@@ -290,7 +331,9 @@ def _owner_category(vocab: Vocabulary, term: Term) -> int:
     return vocab.products[term.ref].category_id
 
 
-def _pick(vocab: Vocabulary, terms: list[Term], mention: Mention, by_start: dict[int, Mention]) -> Term:
+def _pick(
+    vocab: Vocabulary, terms: list[Term], mention: Mention, by_start: dict[int, Mention], words: list[str] = (),
+) -> Term:
     """One term for an ambiguous span: the option whose part is named next to it, else the first step.
 
     `by_start` holds the message's mentions (which never overlap) by their first word.
@@ -313,7 +356,11 @@ def _pick(vocab: Vocabulary, terms: list[Term], mention: Mention, by_start: dict
         return min(options, key=lambda t: (vocab.parts[vocab.options[t.ref].part_id].step, t.ref))
     parts = [t for t in terms if t.kind == "part"]
     if parts:
-        return min(parts, key=lambda t: (vocab.parts[t.ref].step, t.ref))
+        # "what colours does the desk frame come in": of Frame and Frame colour, the part other words name.
+        elsewhere = {t.ref for m in by_start.values() if m is not mention for t in m.terms if t.kind == "part"}
+        said = set(words)
+        return min(parts, key=lambda t: (t.ref not in elsewhere, -len(said & set(tokens_of(vocab.parts[t.ref].name))),
+                                         vocab.parts[t.ref].step, t.ref))
     return terms[0]
 
 

@@ -6,7 +6,9 @@ previous answer was about, read from the session and the catalog's names.
   what it asks about ("does the Moog Lake have the wooden case?": yes, it comes with it);
 - a pronoun ("is it in stock?", "what does it come with?") is that product;
 - the words another product's name adds to its name ("and the Max version?" after the Zipline Commute: the
-  Zipline Commute Max; "the velvet one?" after the Nordby 2: the Nordby 2 Velvet) name that product;
+  Zipline Commute Max; "the velvet one?" after the Nordby 2: the Nordby 2 Velvet) name that product, and so
+  do the words a name of the same line says instead ("the hopper version?" after the Barista 64 Flat: the
+  Barista 64 Hopper);
 - after a yes/no question about a product ("can I buy the Kestrel 6K right now?"), "and the Kestrel Rescue?"
   asks the same yes/no question of the next one.
 """
@@ -44,14 +46,22 @@ def product_referred_to(text: str, vocab: Vocabulary, context: dict, names_somet
     before = vocab.products[previous[0]]
     base = set(tokens_of(before.name))
     said = set(tokens_of(text))
-    found = []
+    found, swapped = [], []
+    line = tokens_of(before.name)[:1]
     for product in vocab.products.values():
         if product.id == before.id or product.category_id != before.category_id:
             continue
-        name = set(tokens_of(product.name))
-        added = name - base
-        if base <= name and added and added <= said:
+        words = tokens_of(product.name)
+        added = set(words) - base
+        if not added or not added <= said:
+            continue
+        if base <= set(words):
             found.append(product.id)
+        elif words[:1] == line:
+            # "and the king one with the topper?" after the Cloudrest Memory Queen: the one product of its line
+            # (its name's first word) whose name puts the words said in place of some of the previous one's.
+            swapped.append(product.id)
+    found = found or swapped
     return (found, True) if len(found) == 1 else ([], False)
 
 
@@ -69,6 +79,16 @@ def restated_parts(product_ids: list[int], option_ids: list[int], vocab: Vocabul
     if not set(option_ids) <= held:
         return None
     return list(dict.fromkeys(vocab.options[i].part_id for i in option_ids if i in vocab.options))
+
+
+def named_by_product(
+    product_id: int, option_ids: list[int], part_ids: list[int], vocab: Vocabulary
+) -> tuple[list[int], list[int]]:
+    """(`option_ids`, `part_ids`) without the ones the product's configuration holds: the words that named the
+    product ("the king one with the topper": King size, the Topper part) said nothing else."""
+    held = set(PreConfiguredProductOption.objects.filter(product_id=product_id).values_list("option_id", flat=True))
+    held_parts = {vocab.options[i].part_id for i in held if i in vocab.options}
+    return [i for i in option_ids if i not in held], [i for i in part_ids if i not in held_parts]
 
 
 def without_product_names(text: str, vocab: Vocabulary) -> str:

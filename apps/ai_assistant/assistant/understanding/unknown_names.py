@@ -154,3 +154,33 @@ def find_unknown_thing(text: str, vocab: Vocabulary) -> str:
     if len(others) > 1:
         return ""
     return name if sum(c.isalpha() for c in name) >= 4 else ""  # "what's new?" names no thing
+
+
+def catalog_pairs(vocab: Vocabulary) -> set[tuple[str, str]]:
+    """Every two words that follow each other in the catalog's names or descriptions, computed once per
+    vocabulary."""
+    cached = getattr(vocab, "_catalog_pairs", None)
+    if cached is None:
+        texts = [term.tokens for term in vocab.terms] + [tokens_of(t or "") for t in vocab.descriptions.values()]
+        cached = {(a, b) for toks in texts for a, b in zip(toks, toks[1:], strict=False)}
+        vocab._catalog_pairs = cached
+    return cached
+
+
+def find_unknown_pair(sentence: str, free_words: list[str], vocab: Vocabulary) -> str:
+    """A thing asked for in words the catalog knows one by one but never says together ("sleeping bags",
+    "bar stools" in a shop whose text has "sleeping" and "stool" apart), in the customer's words, or "".
+
+    `free_words`: the message's words no name explained, stop words left out, in order (two or three of them).
+    """
+    if not 2 <= len(free_words) <= 3:
+        return ""
+    pairs = catalog_pairs(vocab)
+    if any((a, b) in pairs for a, b in zip(free_words, free_words[1:], strict=False)):
+        return ""
+    raw = list(_RAW_WORD.finditer(fold_accents(sentence)))
+    stems = [" ".join(tokens_of(m.group())) for m in raw]
+    for k in range(len(raw) - len(free_words) + 1):
+        if stems[k : k + len(free_words)] == free_words:
+            return sentence[raw[k].start() : raw[k + len(free_words) - 1].end()]
+    return " ".join(free_words)

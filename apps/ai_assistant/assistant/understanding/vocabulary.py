@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django.db.models import Q
 
+from apps.ai_assistant.assistant.understanding.part_words import GENERIC_PART_WORDS, shared_option_words
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
 from apps.catalog.models import Category, Part, PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct
@@ -26,8 +27,6 @@ MAX_PRODUCT_NAMES = 2000
 MAX_NAME_TAIL = 4
 _NAME_WORD_RE = re.compile(r"[^\s?!,;:]+")
 
-# Words a part name shares with many parts; they do not name a part on their own.
-GENERIC_PART_WORDS = {"type", "color", "kind", "style", "size", "model", "option", "the", "and", "of"}
 
 # A few everyday names for categories, keyed by the stemmed category name.
 CATEGORY_SYNONYMS: dict[str, list[str]] = {
@@ -67,11 +66,16 @@ def _as_id(value: object) -> int | None:
 
 @lru_cache(maxsize=65536)
 def token_score(word: str, alias: str) -> float:
-    """1 for the same stem, 0.8 for a small misspelling of a longer word, 0.7 for a word's start, else 0."""
+    """1 for the same stem, 0.9 for its "-ed" form, 0.8 for a small misspelling of a longer word, 0.7 for a
+    word's start, else 0."""
     if word == alias:
         return 1.0
     if not alias.isalpha() or not word.isalpha() or word in STOP_WORDS:
         return 0.0
+    if len(alias) >= 3 and any(word == alias + ending for ending in ("ed", "d")):
+        # The name word as an adjective: "oiled" for "oil", "smoked" for "smoke" (not "-ing": "dialing in
+        # espresso" describes a use, not the Stepless micrometric dial).
+        return 0.9
     if len(word) >= 3 and len(alias) >= len(word) + 3 and alias.startswith(word):
         return 0.7  # a shortened word: "sus" for "suspension", "alu" for "aluminium"
     if len(alias) < 4 or len(word) < 4 or abs(len(alias) - len(word)) > 2:
@@ -248,6 +252,8 @@ class Vocabulary:
             part_words[part.id] = words
             for word in words:
                 self._add("part", part.id, word)
+        for part_id, word in shared_option_words(self.parts, self.options.values(), part_words).items():
+            self._add("part", part_id, word)  # "covers" asks for the Upholstery part's "... cover" options
         for opt in self.options.values():
             self._add("option", opt.id, opt.name)
             # "Indoor wheels (95A)" is also "indoor wheels" and "indoor".

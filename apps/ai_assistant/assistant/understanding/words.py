@@ -27,17 +27,20 @@ _STOP_TEXT = (
     do does did have has had i me my we our you your it its this that these those there here what which who
     whom whose when where why how can could would should will shall may might must please show find give
     tell list any some all one ones much many more most less least very just also only get got want need buy
-    looking look like something anything thing things see let know offer sell price prices cost costs
+    looking look like something anything thing things see let know offer sell price prices cost costs charge
     eur euro euros usd dollar dollars under below above over between than max maximum min minimum up
     cheap cheapest cheaper expensive budget total stock available availability options option choices
     choice choose type kind variant combine compatible possible allowed work works go goes together not no yes
     instead same
     hi hello hey thanks thank ok okay sure else other another now then still again s k out left sold currently
     right today moment there their them they us would like d ll re ve m t isn don doesn whats
-    add swap change replace"""
+    add swap change replace come too"""
 )
 
-_GLUED_UNIT_RE = re.compile(r"(?<=\d)(?=(?:mm|cm|m|l|kg|g)\b)")
+# Unit symbols (SI and the usual imperial ones) a number may be written glued to: "1000w", "2.2kw", "16in".
+_GLUED_UNIT_RE = re.compile(
+    r"(?<=\d)(?=(?:mm|cm|m|km|in|ft|ml|cl|l|mg|g|kg|lbs?|oz|w|kw|wh|kwh|v|mah|hz|khz|ghz|mb|gb|tb|mp)\b)"
+)
 # A unit spelled out after a number is its symbol, as catalog names write it ("4 litre tank": Water tank 4 L).
 _SPELLED_UNITS = {"l": r"lit(?:re|er)s?|ltrs?", "mm": r"millimet(?:re|er)s?", "cm": r"centimet(?:re|er)s?",
                   "kg": r"kilos?|kilograms?|kilogrammes?", "g": r"grams?|grammes?"}
