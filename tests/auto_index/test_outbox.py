@@ -249,3 +249,28 @@ def test_a_write_ahead_pass_takes_the_rows_written_since_the_previous_one(transa
     cache.set(write_ahead.PASS_KEY, (timezone.now() - timedelta(seconds=1)).isoformat())
     write_ahead.write_ahead()
     assert synced[-1] == ["ahead", "product:2"]  # product:1's row is older than that pass less the overlap
+
+
+def test_a_long_flush_writes_ahead_the_changes_that_arrive_while_it_runs(transactional_db, clean_schedule, synced,
+                                                                           monkeypatch):
+    """Its remaining batches may hold the worker's only process for long: the new changes' words and facts
+    are written ahead between batches."""
+    from apps.ai_assistant.services import index_service
+
+    service = index_service.get_index_service()
+    real_sync = service.sync_documents
+
+    def sync_and_edit(doc_ids):
+        if doc_ids == ["product:1", "product:2"]:
+            outbox.record_changes(["product:9"])  # an edit committed while the first batch syncs
+        return real_sync(doc_ids)
+
+    monkeypatch.setattr(service, "sync_documents", sync_and_edit)
+    monkeypatch.setattr(index_service, "get_index_service", lambda: service)
+    outbox.record_changes(["product:1", "product:2"])
+    outbox.record_changes(["product:3"])
+
+    result = outbox.flush_changes(batch_size=2)
+
+    assert synced == [["product:1", "product:2"], ["ahead", "product:3", "product:9"], ["product:3", "product:9"]]
+    assert result["batches"] == 2 and result["written_ahead"] == {"embedded": 0}

@@ -203,7 +203,12 @@ def flush_changes(
         totals["deferred"] = True
         return totals
     service = None
+    began = timezone.now()
     for _ in range(max_batches):
+        if totals["batches"] and IndexChange.objects.filter(claimed_by="", created_at__gte=began).exists():
+            # Changes arrived while this flush ran (edits that never stop): their facts and words must not
+            # wait for its remaining batches, which may hold the worker's only process for long.
+            totals["written_ahead"] = write_ahead(batch_size)
         claim = claim_changes(batch_size)
         if claim is None:
             break
