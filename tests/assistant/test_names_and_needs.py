@@ -171,6 +171,9 @@ def test_a_need_with_one_word_of_an_option_is_no_price_question(shop, chat):
     answer = chat("my daughter is a total beginner and wants a bit of moss for a small lizard to live on")["answer"]
     assert "costs" not in answer and "Moss floor" not in answer, answer
     assert chat("tank 60 l, heat mat, sand floor - total?", new=True)["answer"].count("145.00 EUR") == 1
+    # "heather" is one misspelling away from the Heater part: in a long message of its own it names nothing.
+    answer = chat("my grandmother heather wants a small home for her two lizards on the windowsill", new=True)
+    assert answer["answer"].startswith("For that, these come closest"), answer["answer"]
 
 
 def test_a_need_is_answered_by_the_product_whose_description_means_it(shop, chat):

@@ -16,6 +16,15 @@ def name_words_said(mention: Mention, words: list[str]) -> int:
     return max((len(said & set(t.tokens)) for t in mention.terms), default=0)
 
 
+def names_weakly(mention: Mention, words: list[str]) -> bool:
+    """Whether `mention` names its terms by one word only: one word of a longer name, linked ("paddle" for
+    the Aluminium paddle 220 cm), or one word misspelled into a name ("bank" for the Blank part)."""
+    if mention.linked:
+        return name_words_said(mention, words) <= 1
+    exact = max((sum(len(token) for token in t.tokens) for t in mention.terms), default=0)
+    return mention.end - mention.start == 1 and mention.score < exact - 1e-9
+
+
 def none_option(vocab: Vocabulary, part_id: int) -> int | None:
     """The part's one option whose name says it has none ("No built-in speakers"), if it has one."""
     nones = [o.id for o in vocab.part_options(part_id) if _NONE_WORDS & set(tokens_of(o.name))]

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from apps.ai_assistant.assistant.understanding.linking import link_unexplained
 from apps.ai_assistant.assistant.understanding.naming_words import (
-    name_words_said,
+    names_weakly,
     option_saying_none,
     options_said_absent,
 )
@@ -292,13 +292,14 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     has_limits = parsed.min_price is not None or parsed.max_price is not None or parsed.sort is not None
     # Single words linked to options by part of their names ("paddle", "gas", "beans") in a long message that asks
     # no price, stock or compatibility name nothing: "a total beginner ... stable to paddle around a small lake".
-    weakly_named = (bool(mentions) and not parsed.category_explicit and not parsed.product_ids and not named_parts
+    # A word misspelled into a name ("the bank of a lake": Blank) is as weak.
+    weakly_named = (bool(mentions) and not parsed.category_explicit and not parsed.product_ids
                     and not (parsed.asks_price or parsed.asks_compat or parsed.asks_stock)
-                    and all(m.linked and name_words_said(m, words) <= 1 for m in mentions))
+                    and all(names_weakly(m, words) for m in mentions))
     names_something = parsed.category_explicit or bool(parsed.option_ids or parsed.product_ids)
     if (parsed.kind in {"search", "not_sold", "part_options"} or weakly_named) and not parsed.is_follow_up and (
         describes_need(words, text, names_something=names_something and not weakly_named, has_limits=has_limits,
-                       parts_named=named_parts, unknown_name=parsed.unknown_name,
+                       parts_named=named_parts and not weakly_named, unknown_name=parsed.unknown_name,
                        min_own_words=MIN_OWN_WORDS + 1 if weakly_named and names_something else MIN_OWN_WORDS)
     ):
         # "planning a two-week trek through the Andes with all my gear": a need (needs.py), not a name.
