@@ -82,6 +82,9 @@ def test_fusion_combines_both_rankings(indexed):
     fused = rrf([(debug.vector, 1.0), (debug.keyword, 1.0)])
     for doc_id in debug.family:  # the documents of the family the query intends come first (intent.py)
         fused[doc_id] += 0.1
+    for doc_id, penalty in debug.prior.items():  # then the products, unless the query is about another type
+        fused[doc_id] -= penalty
+    assert debug.prior, "no type prior taken: the expected order would not show it"
     expected = sorted(fused, key=lambda doc_id: (-fused[doc_id], doc_id))[:10]
     assert ids(hits) == expected
     # A document both lists rank beats one only a single list ranks first.

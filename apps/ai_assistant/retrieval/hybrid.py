@@ -9,7 +9,8 @@ document both lists like. Each list contributes its top CANDIDATES after the fil
 range, stock) have been applied - in Chroma's `where` for vectors, in the keyword query's SQL for keywords -
 so a selective filter can never leave a naive top-k empty. A document whose name, or for a part one of its
 options' names, is exactly the query ranks first (exact-match boost); the product family the query names or
-implies ranks next (intent.py).
+implies ranks next (intent.py); among the rest, the products come before the catalog's other documents unless
+the query is closer to a document of another type than to any product (type_prior.py).
 
 Every search reads the pointer (one small query) and then only the database and the vector store: no
 process keeps an index, so every process answers from the same rows the moment a write commits. Query vectors
@@ -42,6 +43,7 @@ from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedd
 from apps.ai_assistant.retrieval.filters import SearchFilters
 from apps.ai_assistant.retrieval.intent import intended_family
 from apps.ai_assistant.retrieval.keyword_search import exact_matches, expand, keyword_ranking
+from apps.ai_assistant.retrieval.type_prior import apply_type_prior
 from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
 
 __all__ = ["SearchDebug", "SearchFilters", "hybrid_search", "rrf"]
@@ -119,6 +121,7 @@ class SearchDebug:
     keyword: list[str]
     exact: list[str]
     family: list[str] = field(default_factory=list)
+    prior: dict[str, float] = field(default_factory=dict)  # the type penalty taken from each document
 
 
 def hybrid_search(
@@ -161,8 +164,12 @@ def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: Se
         family = _family_members(snapshot.collection, vector, best_first, co_best, family_of)
         for doc_id in family:
             fused[doc_id] += FAMILY_BOOST
+    prior: dict[str, float] = {}
+    if mode not in ("vector", "keyword") and filters.type is None and vector_hits:
+        prior = apply_type_prior(fused, vector_hits)  # products first unless the query is about another type
     if debug is not None:
         debug.vector, debug.keyword, debug.exact, debug.family = vector_ids, keyword_ids, exact, family
+        debug.prior = prior
     ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
     return _results(ranked, limit, rows, filters)
 
