@@ -1,0 +1,42 @@
+"""What one search costs the database: a fixed number of queries whatever the catalog's size (speed at 10k
+products: bench.search_speed)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.integration
+
+URL = "/api/ai-assistant/search"
+
+
+@pytest.fixture
+def indexed(demo, vector_index):
+    vector_index.build_index()
+    return vector_index
+
+
+def search_queries(api_client, params: dict) -> tuple[dict, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        body = api_client.get(URL, params).json()
+    return body, [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": "bike for snow and sand"}, {"q": "skis", "type": "product", "in_stock": "true"}]
+)
+def test_a_search_with_hits_reads_neither_the_index_state_nor_catalog_rows_for_its_facets(indexed, api_client, params):
+    body, queries = search_queries(api_client, params)
+    assert body["results"] and body["index_state"] == "ready"
+    # The readiness check's two reads: the hits already show the active collection holds documents.
+    assert not [sql for sql in queries if "rebuild_task_id" in sql]
+    # Facets: one GROUP BY of the products' options; category, price and stock come with the hits.
+    assert len([sql for sql in queries if "preconfiguredproduct" in sql.lower()]) == 1
+    assert not [sql for sql in queries if "metadata" in sql and "MIN(" in sql.upper()]
+
+
+def test_a_search_without_hits_still_says_why(demo, vector_index, api_client):
+    body, _ = search_queries(api_client, {"q": "bike"})
+    assert body["results"] == [] and body["index_state"] == "empty"
