@@ -83,17 +83,19 @@ def touched(instance: models.Model) -> set[str]:
     return set(touched_doc_ids(instance))
 
 
-def claim_changes(limit: int | None = None) -> Claim | None:
-    """Claim up to `limit` unclaimed outbox rows for one flush; None when there are none."""
+def claim_changes(limit: int | None = None, up_to: int | None = None) -> Claim | None:
+    """Claim up to `limit` unclaimed outbox rows (of ids up to `up_to`) for one flush; None when there are none."""
     limit = limit or settings.AI_INDEX_FLUSH_BATCH_SIZE
     token = uuid.uuid4().hex
     now = timezone.now()
+    unclaimed = IndexChange.objects.filter(claimed_by="")
+    if up_to is not None:
+        unclaimed = unclaimed.filter(id__lte=up_to)
     if connection.features.has_select_for_update_skip_locked:
         # Rows locked by a concurrent claimer are skipped, not waited for.
         with transaction.atomic():
             ids = list(
-                IndexChange.objects.select_for_update(skip_locked=True)
-                .filter(claimed_by="")
+                unclaimed.select_for_update(skip_locked=True)
                 .order_by("id")
                 .values_list("id", flat=True)[:limit]
             )
@@ -102,7 +104,7 @@ def claim_changes(limit: int | None = None) -> Claim | None:
             rows = IndexChange.objects.filter(id__in=ids).update(claimed_by=token, claimed_at=now)
     else:
         # One statement: the WHERE claimed_by = '' makes two concurrent claimers take disjoint rows.
-        first = IndexChange.objects.filter(claimed_by="").order_by("id").values("id")[:limit]
+        first = unclaimed.order_by("id").values("id")[:limit]
         rows = IndexChange.objects.filter(id__in=first, claimed_by="").update(claimed_by=token, claimed_at=now)
     if not rows:
         return None
@@ -203,17 +205,19 @@ def flush_changes(
         totals["deferred"] = True
         return totals
     service = None
-    began = timezone.now()
+    # The rows committed before this point: a row committed later was committed after the mark was cleared, so
+    # its commit queued the next flush. Bounding the flush by them keeps it finite under edits that never stop
+    # (which otherwise kept one flush claiming batch after batch, 79 s, the worker's only process).
+    last_row = IndexChange.objects.aggregate(last=Max("id"))["last"]
     for _ in range(max_batches):
-        if totals["batches"] and IndexChange.objects.filter(claimed_by="", created_at__gte=began).exists():
-            # Changes arrived while this flush ran (edits that never stop): their facts and words must not
-            # wait for its remaining batches, which may hold the worker's only process for long.
-            totals["written_ahead"] = write_ahead(batch_size)
-        claim = claim_changes(batch_size)
+        claim = claim_changes(batch_size, up_to=last_row)
         if claim is None:
             break
         service = service or get_index_service()
         try:
+            if totals["batches"] and IndexChange.objects.filter(claimed_by="", id__gt=last_row or 0).exists():
+                # Changes arrived while this flush ran: their facts and words need not wait for its other batches.
+                totals["written_ahead"] = write_ahead(batch_size)
             result = service.sync_documents(sorted(claim.doc_ids))
         except BaseException:
             # BaseException too: a soft time limit or a worker shutdown must not strand the claim.
