@@ -15,6 +15,8 @@ from apps.ai_assistant.models import KeywordRow
 from apps.ai_assistant.retrieval.keyword_backends.base import FACTS_BATCH, FIELD_WEIGHTS, Facts, KeywordBackend
 from apps.ai_assistant.retrieval.text import trigrams
 
+PREFETCH = 4  # full-text rows read per result wanted before joining them with their keyword rows
+
 
 def _quoted(word: str) -> str:
     """A word as an FTS5 string: a query of plain words can never be read as FTS5 syntax."""
@@ -28,6 +30,10 @@ class SqliteKeywordBackend(KeywordBackend):
         if not words:
             return []
         match = " OR ".join(_quoted(word) for word in words)
+        if not filters:
+            best = self._rank_best_first(collection, match, k)
+            if best is not None:
+                return best
         weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS)
         # bm25() is lower for a better match: negated, a score grows with relevance like PostgreSQL's.
         sql = (
@@ -46,6 +52,34 @@ class SqliteKeywordBackend(KeywordBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, k])
             return [(doc_id, float(score)) for doc_id, score in cursor.fetchall()]
+
+    @staticmethod
+    def _rank_best_first(collection: str, match: str, k: int) -> list[tuple[str, float]] | None:
+        """Without filters: the full-text table's PREFETCH * k best rows first, and only those joined with their
+        keyword rows (reading the keyword row of every match cost more than ranking them, 5 of 9 ms at 10k).
+        Exact, else None (then the caller ranks every match): the k-th best row of `collection` among them
+        must score above the lowest prefetched score, so no row left out could rank before it or tie with it.
+        """
+        weights = ", ".join(str(weight) for weight in FIELD_WEIGHTS)
+        limit = PREFETCH * k
+        sql = (
+            f"SELECT k.doc_id, k.collection, f.score FROM (SELECT rowid, -bm25(keyword_row_fts, {weights}) AS score "
+            "FROM keyword_row_fts WHERE keyword_row_fts MATCH %s ORDER BY score DESC LIMIT %s) f "
+            "LEFT JOIN ai_assistant_keywordrow k ON k.document_id = f.rowid"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match, limit])
+            rows = cursor.fetchall()
+        ours = sorted(
+            ((doc_id, float(score)) for doc_id, row_collection, score in rows if row_collection == collection),
+            key=lambda row: (-row[1], row[0]),
+        )
+        if len(rows) < limit:
+            return ours[:k]  # every match was read
+        lowest = min(float(score) for _, _, score in rows)
+        if len(ours) >= k and ours[k - 1][1] > lowest:
+            return ours[:k]
+        return None
 
     def refresh(self, pks: list[int]) -> None:
         return None  # the FTS5 triggers indexed the rows as they were written
@@ -82,4 +116,3 @@ class SqliteKeywordBackend(KeywordBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, collection, limit])
             return [row[0] for row in cursor.fetchall()]
-
