@@ -1,6 +1,7 @@
 """Keyword backends: the database's own full-text search behind one small interface (base.py).
 
-`get_keyword_backend()` picks PostgreSQL's (postgres.py) or SQLite's (sqlite.py) by the database vendor;
+`get_keyword_backend()` picks PostgreSQL's (postgres.py, its idf statistics in postgres_frequencies.py) or
+SQLite's (sqlite.py) by the database vendor;
 the AI_KEYWORD_BACKEND setting ("postgresql" or "sqlite") overrides the choice.
 """
 
