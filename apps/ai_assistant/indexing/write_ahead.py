@@ -7,8 +7,9 @@ in full, and the keyword rows of texts that still need embedding. So a change is
 filters within the debounce; its vector waits for the flush, which embeds each changed text once.
 
 Each pass takes the documents of rows written since the previous pass began (less an overlap for rows
-committed late), so its cost follows the rate of edits, not the length of the wait. Rows claimed by a flush
-count too: that flush may have died with them, and its claim is freed only after the claim timeout.
+committed late; the hosts' clocks must agree to within it: NTP), so its cost follows the rate of edits, not
+the length of the wait. Rows claimed by a flush count too: that flush may have died with them, and its claim
+is freed only after the claim timeout.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ logger = logging.getLogger(__name__)
 
 PASS_KEY = "ai_index:written_ahead_at"
 # A row is written (created_at) before its transaction commits; one committed up to this long after is still
-# in the next pass. Later ones wait for the flush: nothing is lost, only their words come later.
-OVERLAP_SECONDS = 5.0
+# in the next pass. Later ones wait for the flush: nothing is lost, only their words come later. (A catalog
+# write's transaction takes milliseconds; with 5 s, passes a second apart read each document five times over.)
+OVERLAP_SECONDS = 2.0
 
 
 def pending_doc_ids(limit: int | None = None, since: datetime | None = None) -> list[str]:
