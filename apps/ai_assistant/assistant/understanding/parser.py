@@ -33,12 +33,13 @@ from apps.ai_assistant.assistant.understanding.product_reading import (
 from apps.ai_assistant.assistant.understanding.run_terms import link_run
 from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
 from apps.ai_assistant.assistant.understanding.sentences import question_text
+from apps.ai_assistant.assistant.understanding.term_choice import owner_category, pick, with_next_part
 from apps.ai_assistant.assistant.understanding.unknown_names import (
     find_unknown_name,
     find_unknown_pair,
     find_unknown_thing,
 )
-from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Vocabulary
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, list_breaks, normalize, tokens_of
 
 _OUT_OF_STOCK_RE = re.compile(
@@ -159,7 +160,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         votes: dict[int, int] = {}
         words_of_text = tokens_of(name_text)
         for m in mentions:
-            owners = {_owner_category(vocab, t) for t in m.terms if t.kind != "category"}
+            owners = {owner_category(vocab, t) for t in m.terms if t.kind != "category"}
             # A whole name outvotes words linked by part of a name, a description or meaning ("comes"), word
             # for word: "the big 1.2 kg hopper" (four words linked to one option) outvotes "extra" (a part).
             said = max(1, sum(w not in STOP_WORDS for w in words_of_text[m.start : m.end]))
@@ -185,11 +186,11 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         terms = mention.terms
         if parsed.category_id is not None:
             # A name of another category ("quad" fins when asking about quad skates) is not meant here.
-            terms = [t for t in terms if _owner_category(vocab, t) == parsed.category_id]
+            terms = [t for t in terms if owner_category(vocab, t) == parsed.category_id]
             if not terms and mention.terms[0].kind == "option":
                 # Another family's option right before a part of this one is a shortened name of that part's
                 # option ("fibreglass paddle": Fibreglass paddle 230 cm, not the tents' Fibreglass poles).
-                term = _with_next_part(vocab, words, mention, mention.terms[0], by_start, absorbed)
+                term = with_next_part(vocab, words, mention, mention.terms[0], by_start, absorbed)
                 if term.kind == "option" and vocab.options[term.ref].category_id == parsed.category_id:
                     terms = [term]
             if not terms:
@@ -200,11 +201,11 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             # "what about the mesh one?" after an option's answer: an option of that option's part.
             part_id = vocab.options[context["option_id"]].part_id
             terms = [t for t in terms if t.kind == "option" and vocab.options[t.ref].part_id == part_id] or terms
-        term = _pick(vocab, terms, mention, by_start, words)
+        term = pick(vocab, terms, mention, by_start, words)
         if term.kind == "part":
             term = option_saying_none(vocab, words, mention, term)
         if term.kind == "option":
-            term = _with_next_part(vocab, words, mention, term, by_start, absorbed)
+            term = with_next_part(vocab, words, mention, term, by_start, absorbed)
         if not (mention.linked and term.kind == "part"):
             # A part known by a word of its description ("powder") keeps that word for the search too.
             used.update(range(mention.start, mention.end))
@@ -320,70 +321,6 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
 def _parts(p: ParsedMessage) -> int:
     """How many different parts the named options belong to (set by parse())."""
     return p.n_parts
-
-
-def _owner_category(vocab: Vocabulary, term: Term) -> int:
-    if term.kind == "category":
-        return term.ref
-    if term.kind == "part":
-        return vocab.parts[term.ref].category_id
-    if term.kind == "option":
-        return vocab.options[term.ref].category_id
-    return vocab.products[term.ref].category_id
-
-
-def _pick(
-    vocab: Vocabulary, terms: list[Term], mention: Mention, by_start: dict[int, Mention], words: list[str] = (),
-) -> Term:
-    """One term for an ambiguous span: the option whose part is named next to it, else the first step.
-
-    `by_start` holds the message's mentions (which never overlap) by their first word.
-    """
-    if len(terms) == 1:
-        return terms[0]
-    categories = [t for t in terms if t.kind == "category"]
-    if categories:
-        return categories[0]  # "skis" is the category before it is the "Ski type" part
-    options = [t for t in terms if t.kind == "option"]
-    if options:
-        # The mentions starting within one word of this one's end (looked up, not scanned: a message can
-        # hold thousands of mentions).
-        near = (by_start.get(start) for start in (mention.end - 1, mention.end, mention.end + 1))
-        neighbours = [m for m in near if m is not None and m is not mention]
-        near_parts = {t.ref for m in neighbours for t in m.terms if t.kind == "part"}
-        for term in options:
-            if vocab.options[term.ref].part_id in near_parts:
-                return term
-        return min(options, key=lambda t: (vocab.parts[vocab.options[t.ref].part_id].step, t.ref))
-    parts = [t for t in terms if t.kind == "part"]
-    if parts:
-        # "what colours does the desk frame come in": of Frame and Frame colour, the part other words name.
-        elsewhere = {t.ref for m in by_start.values() if m is not mention for t in m.terms if t.kind == "part"}
-        said = set(words)
-        return min(parts, key=lambda t: (t.ref not in elsewhere, -len(said & set(tokens_of(vocab.parts[t.ref].name))),
-                                         vocab.parts[t.ref].step, t.ref))
-    return terms[0]
-
-
-def _with_next_part(
-    vocab: Vocabulary, words: list[str], mention: Mention, term: Term, by_start: dict[int, Mention],
-    absorbed: set[int],
-) -> Term:
-    """The option of the part named right after `mention` whose name holds its words, when `term` (an option of
-    another part, known by a shortened name) is not that part's: "adjustable armrests" is 4D adjustable
-    armrests, not the Adjustable headrest. The part's mention is then taken in (added to `absorbed`)."""
-    following = by_start.get(mention.end)
-    if following is None or not all(t.kind == "part" for t in following.terms):
-        return term
-    part_ids = {t.ref for t in following.terms}
-    if vocab.options[term.ref].part_id in part_ids:
-        return term
-    said = set(words[mention.start : mention.end])
-    fitting = [o for part_id in sorted(part_ids) for o in vocab.part_options(part_id) if said <= set(tokens_of(o.name))]
-    if len(fitting) != 1:
-        return term
-    absorbed.add(id(following))
-    return Term("option", fitting[0].id, tuple(tokens_of(fitting[0].name)))
 
 
 def _classify(p: ParsedMessage, text: str, context: dict) -> str:
