@@ -295,7 +295,9 @@ def warm_embedding_model(**kwargs) -> None:
     Otherwise the first flush a process runs pays for loading it (seconds to tens of seconds on a busy
     machine). A thread, because Celery gives a starting process only a few seconds to report ready.
     """
-    threading.Thread(target=warm_up, kwargs={"search": False}, name="warm-embedding-model", daemon=True).start()
+    threading.Thread(
+        target=warm_up, kwargs={"search": False, "index_writes": True}, name="warm-embedding-model", daemon=True
+    ).start()
 
 
 @worker_init.connect
@@ -308,4 +310,6 @@ def warm_embedding_model_in_worker(sender=None, **kwargs) -> None:
     name = pool if isinstance(pool, str) else f"{pool.__module__}.{pool.__name__}"
     if "prefork" in name.lower():
         return
-    threading.Thread(target=warm_up, kwargs={"search": False}, name="warm-embedding-model", daemon=True).start()
+    threading.Thread(
+        target=warm_up, kwargs={"search": False, "index_writes": True}, name="warm-embedding-model", daemon=True
+    ).start()

@@ -231,3 +231,9 @@ def test_healthz_reports_database_broker_and_vector_store(index, client):
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
     assert response.json()["checks"]["vector_store"]["ok"] is True
+
+
+def test_each_worker_process_warms_its_index_writes_up_before_its_first_flush(index, worker):
+    """The model, the writer's modules and the vector store connection: a process's first flush does not pay."""
+    wait_for(lambda: "Warmed up in" in worker.log(), 30, message="the pool process's warm-up")
+    assert "Warming up failed" not in worker.log()

@@ -18,14 +18,24 @@ from django.db import connection
 logger = logging.getLogger(__name__)
 
 
-def warm_up(*, search: bool) -> None:
-    """Load the local embedding model (other providers load nothing); with `search`, run one search too."""
+def warm_up(*, search: bool, index_writes: bool = False) -> None:
+    """Load the local embedding model (other providers load nothing); with `search`, run one search too; with
+    `index_writes` (a worker), load the index writer's modules and connect to the vector store, which a
+    process's first flush otherwise pays for (seconds on a busy machine, while changes wait)."""
     started = time.monotonic()
     try:
         if str(settings.EMBEDDING_PROVIDER).strip().lower() == "local":
             from apps.ai_assistant.retrieval.embeddings import get_embedding_provider
 
             get_embedding_provider().embed(["warm up"])
+        if index_writes:
+            from apps.ai_assistant.indexing.documents.registry import build_documents
+            from apps.ai_assistant.retrieval.vector_store import get_vector_store
+            from apps.ai_assistant.services.index_service import get_index_service
+
+            get_index_service()
+            build_documents([])
+            get_vector_store().heartbeat()
         if search:
             from apps.ai_assistant.retrieval.query import search_documents
 
