@@ -14,7 +14,7 @@ from apps.ai_assistant.retrieval.keyword_backends.postgres_frequencies import do
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's keyword backend only"),
+    pytest.mark.postgresql_only,
 ]
 
 WORDS = ["explorer", "powder", "bike", "zzzunknown"]

@@ -4,7 +4,6 @@ the ranking of every match (retrieval/keyword_backends/sqlite.py, `_rank_best_fi
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.db.models import Q
 
 from apps.ai_assistant.indexing.state import get_state
@@ -13,7 +12,7 @@ from apps.ai_assistant.retrieval.keyword_backends.sqlite import SqliteKeywordBac
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's keyword backend only"),
+    pytest.mark.sqlite_only,
 ]
 
 QUERIES = [["bike"], ["fat", "bike", "wheels"], ["skis", "powder"], ["board", "beginners"], ["red", "rims"]]
