@@ -1,5 +1,5 @@
 """PostgreSQL: the query words' document frequencies remembered in the database, per generation of the keyword rows
-(retrieval/keyword_backends/postgres_frequencies.py). SQLite's FTS5 keeps its own statistics: skipped there."""
+(retrieval/keyword_backends/postgres_frequencies.py). SQLite's FTS5 keeps its own statistics: deselected there."""
 
 from __future__ import annotations
 
