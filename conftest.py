@@ -4,6 +4,7 @@
 pytest_plugins = [
     "tests.fixtures.api",
     "tests.fixtures.chroma",
+    "tests.fixtures.embedding_calls",
     "tests.fixtures.celery_worker",
     "tests.fixtures.openai",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from apps.ai_assistant.retrieval.embeddings import HashingProvider
 from apps.catalog.models import Category, PartOption
 from apps.catalog.services.demo_catalog import load_demo_catalog
 from apps.preconfigured_products.models import PreConfiguredProduct
@@ -19,20 +18,6 @@ def index_test_settings(settings):
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "ai_search": "100000/min"},
     }
     return settings
-
-
-@pytest.fixture
-def embedded(monkeypatch) -> list[int]:
-    """The number of texts of each call that reaches the (hashing) embedding provider."""
-    calls: list[int] = []
-    real = HashingProvider.embed
-
-    def embed(provider, texts):
-        calls.append(len(texts))
-        return real(provider, texts)
-
-    monkeypatch.setattr(HashingProvider, "embed", embed)
-    return calls
 
 
 class Demo:

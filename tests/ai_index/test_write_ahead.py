@@ -52,7 +52,7 @@ def test_a_new_text_is_found_by_its_words_at_once_and_embedded_once_by_the_flush
 
     flushed = vector_index.sync_documents([key])
 
-    assert flushed["embedded"] == 1 and embedded == [1] and flushed["updated"] == 1
+    assert flushed["embedded"] == 1 and [len(texts) for texts in embedded] == [1] and flushed["updated"] == 1
     assert "glacierwalks" in _ledger_text(key) and key in _full_text("glacierwalks")
 
 

@@ -6,25 +6,10 @@ from __future__ import annotations
 import pytest
 
 from apps.ai_assistant.retrieval import hybrid
-from apps.ai_assistant.retrieval.embeddings import HashingProvider
 
 pytestmark = pytest.mark.integration
 
 URL = "/api/ai-assistant/search"
-
-
-@pytest.fixture
-def embedded(monkeypatch) -> list[list[str]]:
-    """The texts of each call that reaches the (hashing) embedding provider."""
-    calls: list[list[str]] = []
-    real = HashingProvider.embed
-
-    def embed(provider, texts):
-        calls.append(list(texts))
-        return real(provider, texts)
-
-    monkeypatch.setattr(HashingProvider, "embed", embed)
-    return calls
 
 
 def test_the_same_query_is_embedded_once_and_answers_alike(indexed, api_client, embedded):
