@@ -273,6 +273,8 @@ AI_INDEX_SCHEDULE_TTL_SECONDS = env_float("AI_INDEX_SCHEDULE_TTL_SECONDS", 60, m
 AI_INDEX_CLAIM_TIMEOUT_SECONDS = env_float("AI_INDEX_CLAIM_TIMEOUT_SECONDS", 60, minimum=0)
 AI_INDEX_FLUSH_BATCH_SIZE = env_int("AI_INDEX_FLUSH_BATCH_SIZE", 2000, minimum=0)
 AI_INDEX_FLUSH_MAX_BATCHES = env_int("AI_INDEX_FLUSH_MAX_BATCHES", 25, minimum=0)
+# A flush of many documents hands parts of them to other worker processes (indexing/flush_parts.py); 1: never.
+AI_INDEX_FLUSH_PARTS = env_int("AI_INDEX_FLUSH_PARTS", 2, minimum=1)
 # Texts per call to the embedding model when a flush or a build embeds (retrieval/embedding_cache.py).
 AI_INDEX_EMBED_BATCH_SIZE = env_int("AI_INDEX_EMBED_BATCH_SIZE", 64, minimum=1)
 AI_INDEX_SWEEP_INTERVAL_SECONDS = env_float("AI_INDEX_SWEEP_INTERVAL_SECONDS", 60, minimum=0)
@@ -327,6 +329,7 @@ CELERY_TASK_ROUTES = {
     "ai_assistant.scheduled_index_refresh": {"queue": "ai_heavy"},
     "ai_assistant.update_index": {"queue": "ai_light"},
     "ai_assistant.flush_index_changes": {"queue": "ai_light"},
+    "ai_assistant.flush_index_part": {"queue": "ai_light"},
     "ai_assistant.sweep_index_outbox": {"queue": "ai_light"},
     "ai_assistant.prune_retained_data": {"queue": "ai_light"},
 }

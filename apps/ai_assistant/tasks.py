@@ -254,6 +254,12 @@ def flush_index_changes(self) -> dict:
     return _jsonable(outbox.flush_changes(debounced=True))
 
 
+@shared_task(name="ai_assistant.flush_index_part", bind=True, base=IndexTask, **RETRY_OPTIONS)
+def flush_index_part(self, doc_ids: list[str], up_to: int) -> dict:
+    """One part of a large flush, handed out by the flush that split it (indexing/flush_parts.py)."""
+    return _jsonable(outbox.flush_part(doc_ids, up_to))
+
+
 @shared_task(name="ai_assistant.scheduled_index_refresh", bind=True, base=IndexTask, **RETRY_OPTIONS)
 def scheduled_index_refresh(self, force: bool = False) -> dict:
     """Scheduled (nightly) reconcile of the database with the index: repairs any drift."""

@@ -277,3 +277,40 @@ def test_a_long_flush_writes_ahead_the_changes_that_arrive_while_it_runs(transac
     # The flush took the rows committed before it began, no more: the new one is for the flush its commit queued
     # (record_and_schedule), so a flush stays finite under edits that never stop.
     assert list(IndexChange.objects.values_list("doc_id", flat=True)) == ["product:9"]
+
+
+def test_a_large_flush_hands_a_part_of_its_documents_to_another_worker(transactional_db, clean_schedule, synced,
+                                                                       settings, monkeypatch):
+    """Each document in one part only (embedded by one process, once); the part's task claims its rows."""
+    settings.AI_INDEX_FLUSH_PARTS = 2
+    sent: list[tuple[list[str], int]] = []
+    monkeypatch.setattr(scheduling, "send_flush_part", lambda doc_ids, up_to: sent.append((doc_ids, up_to)))
+    docs = [f"product:{n}" for n in range(120)]
+    outbox.record_changes(docs)
+    outbox.record_changes(docs[:10])  # edited twice: still one part's
+
+    result = outbox.flush_changes()
+
+    assert len(sent) == 1 and result["handed_out"] == len(sent[0][0]) == 60
+    mine = set(synced[0])
+    assert len(mine) == 60 and not mine & set(sent[0][0]) and mine | set(sent[0][0]) == set(docs)
+    assert set(IndexChange.objects.values_list("doc_id", flat=True)) == set(sent[0][0])  # left to the part
+
+    part = outbox.flush_part(*sent[0])
+
+    assert part["documents"] == 60 and sorted(synced[1]) == sorted(sent[0][0]) and not IndexChange.objects.exists()
+
+
+def test_a_flush_of_few_documents_or_whose_part_cannot_be_sent_does_it_all(transactional_db, clean_schedule, synced,
+                                                                            settings, monkeypatch):
+    settings.AI_INDEX_FLUSH_PARTS = 2
+    outbox.record_changes([f"product:{n}" for n in range(30)])  # fewer than two parts of 50
+    assert outbox.flush_changes()["documents"] == 30 and len(synced) == 1
+
+    def broker_down(doc_ids, up_to):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(scheduling, "send_flush_part", broker_down)
+    outbox.record_changes([f"product:{n}" for n in range(120)])
+    result = outbox.flush_changes()
+    assert result["documents"] == 120 and "handed_out" not in result and not IndexChange.objects.exists()

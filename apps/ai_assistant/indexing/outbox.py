@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,7 +25,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from apps.ai_assistant import metrics
-from apps.ai_assistant.indexing import scheduling, state
+from apps.ai_assistant.indexing import flush_parts, scheduling, state
 from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
 from apps.ai_assistant.indexing.write_ahead import write_ahead
 from apps.ai_assistant.models import IndexChange
@@ -83,14 +83,25 @@ def touched(instance: models.Model) -> set[str]:
     return set(touched_doc_ids(instance))
 
 
-def claim_changes(limit: int | None = None, up_to: int | None = None) -> Claim | None:
-    """Claim up to `limit` unclaimed outbox rows (of ids up to `up_to`) for one flush; None when there are none."""
+def claim_changes(
+    limit: int | None = None,
+    up_to: int | None = None,
+    *,
+    only: Collection[str] | None = None,
+    exclude: Collection[str] = (),
+) -> Claim | None:
+    """Claim up to `limit` unclaimed outbox rows for one flush (of ids up to `up_to`; of the documents `only`
+    names, or of none that `exclude` names); None when there are none."""
     limit = limit or settings.AI_INDEX_FLUSH_BATCH_SIZE
     token = uuid.uuid4().hex
     now = timezone.now()
     unclaimed = IndexChange.objects.filter(claimed_by="")
     if up_to is not None:
         unclaimed = unclaimed.filter(id__lte=up_to)
+    if only is not None:
+        unclaimed = unclaimed.filter(doc_id__in=list(only))
+    if exclude:
+        unclaimed = unclaimed.exclude(doc_id__in=list(exclude))
     if connection.features.has_select_for_update_skip_locked:
         # Rows locked by a concurrent claimer are skipped, not waited for.
         with transaction.atomic():
@@ -209,28 +220,23 @@ def flush_changes(
     # its commit queued the next flush. Bounding the flush by them keeps it finite under edits that never stop
     # (which otherwise kept one flush claiming batch after batch, 79 s, the worker's only process).
     last_row = IndexChange.objects.aggregate(last=Max("id"))["last"]
+    # A large flush hands parts of its documents to the other worker processes (indexing/flush_parts.py); their
+    # rows are theirs to claim.
+    handed_out = flush_parts.hand_out(last_row, batch_size) if last_row is not None else set()
+    if handed_out:
+        totals["handed_out"] = len(handed_out)
     for _ in range(max_batches):
-        claim = claim_changes(batch_size, up_to=last_row)
+        claim = claim_changes(batch_size, up_to=last_row, exclude=handed_out)
         if claim is None:
             break
         service = service or get_index_service()
-        try:
+
+        def ahead() -> None:
             if totals["batches"] and IndexChange.objects.filter(claimed_by="", id__gt=last_row or 0).exists():
                 # Changes arrived while this flush ran: their facts and words need not wait for its other batches.
                 totals["written_ahead"] = write_ahead(batch_size)
-            result = service.sync_documents(sorted(claim.doc_ids))
-        except BaseException:
-            # BaseException too: a soft time limit or a worker shutdown must not strand the claim.
-            release(claim)
-            raise
-        complete(claim)
-        observe_synced(claim, result)
-        totals["batches"] += 1
-        totals["changes"] += claim.rows
-        totals["documents"] += len(claim.doc_ids)
-        for key, value in (result or {}).items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                totals["sync"][key] = totals["sync"].get(key, 0) + value
+
+        _sync_claim(service, claim, totals, before=ahead)
     else:
         # Still rows left after max_batches: let another flush continue instead of one endless task.
         if IndexChange.objects.filter(claimed_by="").exists():
@@ -239,6 +245,49 @@ def flush_changes(
     if totals["batches"]:
         metrics.FLUSH_DURATION.observe(time.monotonic() - started)
     if totals["changes"]:
+        logger.info(
+            "Flushed %d outbox changes (%d documents) in %d batch(es), %.3fs: %s",
+            totals["changes"],
+            totals["documents"],
+            totals["batches"],
+            totals["seconds"],
+            totals["sync"],
+        )
+    return totals
+
+
+def _sync_claim(service, claim: Claim, totals: dict, before: Callable[[], None] | None = None) -> None:
+    """Sync a claim's documents and delete its rows, adding to `totals`; on any failure the rows are released."""
+    try:
+        if before is not None:
+            before()
+        result = service.sync_documents(sorted(claim.doc_ids))
+    except BaseException:
+        # BaseException too: a soft time limit or a worker shutdown must not strand the claim.
+        release(claim)
+        raise
+    complete(claim)
+    observe_synced(claim, result)
+    totals["batches"] += 1
+    totals["changes"] += claim.rows
+    totals["documents"] += len(claim.doc_ids)
+    for key, value in (result or {}).items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            totals["sync"][key] = totals["sync"].get(key, 0) + value
+
+
+def flush_part(doc_ids: list[str], up_to: int) -> dict:
+    """One part of a large flush, handed out by it (indexing/flush_parts.py): the rows of these documents
+    committed before that flush began. Rows another flush claimed meanwhile are left to it."""
+    from apps.ai_assistant.services.index_service import get_index_service
+
+    totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
+    started = time.monotonic()
+    claim = claim_changes(len(doc_ids) * 1000, up_to=up_to, only=doc_ids)
+    if claim is not None:
+        _sync_claim(get_index_service(), claim, totals)
+        totals["seconds"] = round(time.monotonic() - started, 3)
+        metrics.FLUSH_DURATION.observe(time.monotonic() - started)
         logger.info(
             "Flushed %d outbox changes (%d documents) in %d batch(es), %.3fs: %s",
             totals["changes"],

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 # The guide's task names (apps/ai_assistant/tasks.py registers them; CELERY_TASK_ROUTES routes them).
 FLUSH_TASK = "ai_assistant.flush_index_changes"
+FLUSH_PART_TASK = "ai_assistant.flush_index_part"
 REBUILD_TASK = "ai_assistant.rebuild_index"
 UPDATE_TASK = "ai_assistant.update_index"
 
@@ -73,6 +74,11 @@ def publish(send: Callable[..., Any], **options) -> Any:
 def _send(name: str, **options) -> Any:
     """Enqueue the task `name` (bounded publish); its queue comes from CELERY_TASK_ROUTES."""
     return publish(lambda **opts: current_app.send_task(name, **opts), **options)
+
+
+def send_flush_part(doc_ids: list[str], up_to: int) -> None:
+    """Queue one part of a large flush (indexing/flush_parts.py); raises when the broker cannot take it."""
+    _send(FLUSH_PART_TASK, args=(doc_ids, up_to))
 
 
 def _due(delay: float) -> str:
