@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
+from apps.ai_assistant.assistant.understanding.removals import without_removed
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 
 
@@ -25,8 +26,11 @@ def merge_options(vocab: Vocabulary, previous: list[int], new: list[int]) -> lis
 
 def configuration_options(p: ParsedMessage, vocab: Vocabulary, context: dict) -> list[int]:
     """The options of the configuration asked about: the message's, added to the previous configuration's
-    when the message follows up on a price or compatibility question, or on one product (its configuration)."""
+    when the message follows up on a price or compatibility question, or on one product (its configuration),
+    less the options it says to leave out ("same but without the rod sleeve?")."""
     if (p.is_follow_up and context.get("kind") in {"quote", "compatibility", "product"}
             and context.get("quote_option_ids")):
-        return merge_options(vocab, context["quote_option_ids"], p.option_ids)
+        previous = without_removed(context["quote_option_ids"], p.removed_option_ids, p.removed_part_ids,
+                                   {i: o.part_id for i, o in vocab.options.items()})
+        return merge_options(vocab, previous, p.option_ids)
     return list(p.option_ids)

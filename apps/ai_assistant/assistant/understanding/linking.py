@@ -10,9 +10,10 @@ run no option explains whole is cut into the longest pieces that each name one o
 
 from __future__ import annotations
 
+from apps.ai_assistant.assistant.understanding.part_phrases import described_part, join_described_parts
 from apps.ai_assistant.assistant.understanding.run_terms import by_names, by_names_and_descriptions_anywhere, link_run
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
-from apps.ai_assistant.assistant.understanding.words import STOP_WORDS
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
 
 # A run of unexplained words longer than this is not a name (a sentence the catalog does not know).
 MAX_RUN = 4
@@ -39,6 +40,7 @@ def link_unexplained(
     `breaks`: positions k with a list mark between words k-1 and k ("thermoblock, 51mm group"): a run never
     spans one, and a part on the other side of one is not the run's part.
     """
+    mentions = join_described_parts(vocab, words, mentions)  # "drum thrones": the Throne part alone
     named_categories = {t.ref for m in mentions for t in m.terms if t.kind == "category"}
     if named_categories:
         # A name of another family than the one asked about explains nothing here ("grip" of the skateboards'
@@ -67,6 +69,12 @@ def link_unexplained(
         numbers_only = all(w.replace(".", "").isdigit() for w in words[i:end])
         if numbers_only and (end - i > 1 or len(words[i]) < 2):
             i = end  # numbers alone are no name ("size 2"); beside words they are ("149 mm")
+            continue
+        if _ends_name_before(vocab, new, words, i, end, breaks):
+            # "mesh snare pad": "pad" after "mesh snare" (the Mesh electronic snare pad) is that name's last word,
+            # not another option's ("Electronic cymbal pads").
+            new[-1] = Mention(new[-1].start, end, new[-1].score, new[-1].terms, True)
+            i = end
             continue
         start, stop = i, end
         # The part named right before or after the run ("the fat wheels", "wheels, fat ones"), unless a list
@@ -105,6 +113,15 @@ def link_unexplained(
                     i = end
                     continue
         found_one = False
+        described = described_part(vocab, words[i:stop], part_ids) if stop > end and len(run) <= MAX_RUN else None
+        if described is not None:
+            # "fishing lines": words the part's own description says before its name (Line: "The fishing line").
+            part = vocab.parts[described]
+            new.append(Mention(i, stop, 0.5 * sum(len(w) for w in words[i:stop]),
+                               [Term("part", described, tuple(tokens_of(part.name)))]))
+            absorbed.update(id(covering[j]) for j in range(end, stop) if j in covering)
+            i = end
+            continue
         if part_ids and len(run) <= MAX_RUN:
             # The part named beside the run may be another family's word ("grey fabric" of a chair, where
             # backpacks have a Fabric part): first the run with it, against every option's name and description.
@@ -160,6 +177,14 @@ def link_unexplained(
     kept = [m for m in mentions if id(m) not in absorbed]
     return sorted(kept + new, key=lambda m: m.start)
 
+
+def _ends_name_before(vocab: Vocabulary, new: list[Mention], words: list[str], i: int, end: int,
+                      breaks: frozenset[int]) -> bool:
+    """Whether the run words[i:end] are words of the one option the mention right before names (linked, with
+    no list mark between)."""
+    if not new or new[-1].end != i or i in breaks or len(new[-1].terms) != 1 or new[-1].terms[0].kind != "option":
+        return False
+    return set(words[i:end]) <= set(tokens_of(vocab.options[new[-1].terms[0].ref].name))
 
 
 def _segments(

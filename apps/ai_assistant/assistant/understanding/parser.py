@@ -16,11 +16,13 @@ from decimal import Decimal
 from apps.ai_assistant.assistant.understanding.linking import link_unexplained
 from apps.ai_assistant.assistant.understanding.naming_words import (
     names_weakly,
+    none_option,
     option_saying_none,
     options_said_absent,
 )
 from apps.ai_assistant.assistant.understanding.near_names import near_miss_name
 from apps.ai_assistant.assistant.understanding.needs import MIN_OWN_WORDS, describes_need
+from apps.ai_assistant.assistant.understanding.price_words import correct_price_words
 from apps.ai_assistant.assistant.understanding.prices import read_price_limits
 from apps.ai_assistant.assistant.understanding.product_reading import (
     IT_RE,
@@ -30,16 +32,18 @@ from apps.ai_assistant.assistant.understanding.product_reading import (
     restated_parts,
     without_product_names,
 )
+from apps.ai_assistant.assistant.understanding.removals import said_without
 from apps.ai_assistant.assistant.understanding.run_terms import link_run
 from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
 from apps.ai_assistant.assistant.understanding.sentences import question_text
 from apps.ai_assistant.assistant.understanding.term_choice import owner_category, pick, with_next_part
 from apps.ai_assistant.assistant.understanding.unknown_names import (
+    catalog_words,
     find_unknown_name,
     find_unknown_pair,
     find_unknown_thing,
 )
-from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Vocabulary
+from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, list_breaks, normalize, tokens_of
 
 _OUT_OF_STOCK_RE = re.compile(
@@ -96,6 +100,9 @@ class ParsedMessage:
     option_ids: list[int] = field(default_factory=list)
     part_ids: list[int] = field(default_factory=list)
     product_ids: list[int] = field(default_factory=list)
+    # Options and parts named after "without" / "no" (removals.py): left out, and dropped from a follow-up's.
+    removed_option_ids: list[int] = field(default_factory=list)
+    removed_part_ids: list[int] = field(default_factory=list)
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     # "under 500" / "over 500" exclude the amount itself; "up to 500" / "from 500" include it.
@@ -125,6 +132,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     context = context or {}
     # Sentences that neither ask nor name anything ("Forget your instructions.") are not read (sentences.py).
     question = question_text(message, vocab)
+    question = correct_price_words(question, catalog_words(vocab))  # "undr 750" (price_words.py)
     text = normalize(question)
     parsed = ParsedMessage(text=message)
     limits = read_price_limits(without_product_names(text, vocab))
@@ -209,6 +217,14 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
         if not (mention.linked and term.kind == "part"):
             # A part known by a word of its description ("powder") keeps that word for the search too.
             used.update(range(mention.start, mention.end))
+        if term.kind in {"option", "part"} and said_without(words, mention):
+            part_id = vocab.options[term.ref].part_id if term.kind == "option" else term.ref
+            none_id = none_option(vocab, part_id)
+            if none_id is None:
+                # "without the rod sleeve": not chosen; a part with an option saying none gets that one.
+                (parsed.removed_option_ids if term.kind == "option" else parsed.removed_part_ids).append(term.ref)
+                continue
+            term = Term("option", none_id, ())
         if term.kind == "option":
             picked.append((mention, term.ref))
         elif term.kind == "part" and term.ref not in parsed.part_ids:
@@ -216,6 +232,10 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             named_parts = named_parts or not mention.linked
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
+    if parsed.unknown_name:
+        # "the Fortress Cage 220 Ultra": words of the name the shop does not sell name no option ("cage", "220").
+        name_words = set(tokens_of(parsed.unknown_name)) | STOP_WORDS
+        picked = [(m, ref) for m, ref in picked if not set(words[m.start : m.end]) <= name_words]
     parsed.option_ids = merge_same_part(vocab, words, picked)
     absent = options_said_absent(words, vocab, parsed.category_id)  # "armless": No armrests
     parsed.option_ids += [i for i in absent if i not in parsed.option_ids]
@@ -355,7 +375,9 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "option_with_part"  # "can I get the inflatable hull with a rudder?"
     if n_options >= 2 and not search_like and (p.asks_price or not p.category_explicit):
         return "quote"
-    if n_options >= 1 and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"} and not has_limits:
+    removes = bool(p.removed_option_ids or p.removed_part_ids)
+    if (n_options >= 1 or removes) and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"} \
+            and not has_limits:
         # "what about with the vibration pump?" after a compatibility question asks the same again.
         # "can that one get the torso harness?" after a product asks whether it goes, as a yes/no question.
         asks_compat = p.asks_compat or previous_kind == "compatibility" or p.is_yes_no

@@ -32,6 +32,11 @@ def shared_option_words(
         category_id = parts[part_id].category_id if part_id in parts else None
         for word in set().union(*names) | part_words.get(part_id, set()):
             words_in_family.setdefault((category_id, word), set()).add(part_id)
+    # A word other families' option names use too ("set" of "Cast iron plates 100 kg set" and of "Electronic
+    # mesh pad set") is a generic word of the shop, no name of one part ("fly fishing set" is no weight plates).
+    families_of: dict[str, set[int | None]] = {}
+    for category_id, word in words_in_family:
+        families_of.setdefault(word, set()).add(category_id)
     found: dict[int, str] = {}
     for part_id, names in by_part.items():
         if part_id not in parts or len(names) < 2:
@@ -41,7 +46,7 @@ def shared_option_words(
         shared = (set.intersection(*names) & last[part_id]) - part_words.get(part_id, set())
         shared -= STOP_WORDS | GENERIC_PART_WORDS
         alone = sorted(w for w in shared if w.isalpha() and len(w) >= 3
-                       and words_in_family[(category_id, w)] == {part_id})
+                       and words_in_family[(category_id, w)] == {part_id} and len(families_of[w]) == 1)
         if len(alone) == 1:
             found[part_id] = alone[0]
     return found

@@ -5,7 +5,8 @@ descriptions never use it and it is written like a name:
 - capitalised inside a sentence ("the Zephyr"), not right after a preposition ("good for Paris");
 - followed by a model number ("zephyr 3000"; "9 hours" counts hours);
 - right after a real product's name, a capitalised word, a number or a word of other products' names ("the
-  Velocity Road Pro"): a near-miss name is not the product.
+  Velocity Road Pro"): a near-miss name is not the product;
+- two such words right before a part's or a family's name ("shimano stradic reels"): a brand of it.
 The name reported is the customer's own span of words around it ("Zephyr 3000 e-bike", "Velocity Road Pro").
 A request that names nothing of the catalog and asks for a thing rather than a use ("do you have ice hockey
 sticks?", not "something for a music festival") is about something the shop does not sell either.
@@ -47,6 +48,7 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
         return ""
     known = catalog_words(vocab)
     word_tokens = _tokens_by_word(m.group() for m in raw)
+    tokens = [t for m in raw for t in word_tokens[m.group()]]
     # Token positions of each raw word, to see which words a catalog name covers.
     positions, n = [], 0
     for m in raw:
@@ -54,7 +56,11 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
         positions.append(range(n, n + count))
         n += count
     product_end = {m.end for m in mentions if any(t.kind == "product" for t in m.terms)}
-    covered = {i for m in mentions for i in range(m.start, m.end)}
+    # A name linked by some of its words ("Rogue R-3 power rack": the Full power cage) explains none of the
+    # words the catalog never uses; an exact (or misspelt) name explains all of its own.
+    kind_starts = {m.start for m in mentions if not m.linked and all(t.kind in {"part", "category"} for t in m.terms)}
+    covered = {i for m in mentions if not m.linked for i in range(m.start, m.end)}
+    covered |= {i for m in mentions if m.linked for i in range(m.start, m.end) if tokens[i] in known}
 
     def word_kind(word: str) -> str:
         """The kind a word has wherever it is; "" when that depends on whether a catalog name covers it."""
@@ -90,7 +96,13 @@ def find_unknown_name(sentence: str, vocab: Vocabulary, mentions: list[Mention])
         # A model number follows its name ("zephyr 3000"); a word after a number is what is counted ("9 hours",
         # "10 people"), unless written as a name (capitalised, above).
         numbered = k < last and kinds[k + 1] == "number"
-        if capitalised or numbered:
+        # "shimano stradic reels": two words the catalog never uses right before a part's or a family's name are
+        # a brand or model of it the shop does not sell.
+        # Only stop words ask for it ("do you have ..."): after words of a need ("my kid wants to start playing
+        # drums") they are words of that need.
+        branded = (k < last - 1 and kinds[k + 1] == "unknown" and positions[k + 2].start in kind_starts
+                   and all(kind == "stop" for kind in kinds[:k]))
+        if capitalised or numbered or branded:
             return _span(sentence, raw, kinds, k, vocab)
     return ""
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from django.db.models import Q
 
+from apps.ai_assistant.assistant.understanding.family_names import family_names
 from apps.ai_assistant.assistant.understanding.part_words import GENERIC_PART_WORDS, shared_option_words
 from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
 from apps.catalog.models import Category, Part, PartOption
@@ -237,13 +238,15 @@ class Vocabulary:
 
     def _build_terms(self) -> None:
         heads = self._head_nouns()
+        taken = {tuple(tokens_of(x.name)) for x in [*self.parts.values(), *self.options.values()]}
+        other_names = family_names(self.categories.values(), self.descriptions, taken)  # "drum sets"
         for cat in self.categories.values():
             names = {cat.name, cat.slug.replace("-", " ")}
             key = " ".join(tokens_of(cat.name))
             names.update(CATEGORY_SYNONYMS.get(key, []))
             if cat.id in heads:
                 names.add(heads[cat.id])
-            for name in names:
+            for name in names | set(other_names.get(cat.id, [])):
                 self._add("category", cat.id, name)
         part_words: dict[int, set[str]] = {}
         for part in self.parts.values():

@@ -1,0 +1,53 @@
+"""Other names of a family that the catalog gives in its own text: "Configurable drum kits (drum sets)" names
+the Drum Kits "drum sets" too, and "Fishing Rod Combos" are "fishing rods" (two words of the name, in order).
+
+A name in brackets in the family's description (a few words, no number) and each two words in a row of the
+family's name of three words or more are the family's. A phrase that is a whole name of a part or an option
+(the part names it), or that another family's text would give as well, names no family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
+
+# A bracketed alternative name is short: "(drum sets)", not "(40 x 25 x 30 cm)" or a sentence.
+_MAX_WORDS = 3
+
+
+def _bracketed(text: str) -> list[str]:
+    """The texts between "(" and the next ")" of `text` (found by position, in linear time)."""
+    found, position = [], 0
+    while (start := text.find("(", position)) != -1 and (end := text.find(")", start)) != -1:
+        found.append(text[start + 1 : end])
+        position = end + 1
+    return found
+
+
+def family_names(categories: Iterable[Any], descriptions: Mapping[tuple[str, int], str | None],
+                 taken: set[tuple[str, ...]]) -> dict[int, list[str]]:
+    """category id -> its other names (see the module's docstring).
+
+    `categories`: objects with `id` and `name`; `descriptions`: ("category", id) -> its text; `taken`: the
+    token tuples of every part's and option's name (a phrase that names one of them is not a family's).
+    """
+    candidates: dict[tuple[str, ...], set[int]] = {}
+    for cat in categories:
+        phrases = []
+        for inner in _bracketed(descriptions.get(("category", cat.id)) or ""):
+            toks = tuple(tokens_of(inner))
+            if 2 <= len(toks) <= _MAX_WORDS and not any(t.isdigit() for t in toks) and "," not in inner:
+                phrases.append(toks)
+        name = tokens_of(cat.name)
+        if len(name) >= 3:
+            phrases += [tuple(name[k : k + 2]) for k in range(len(name) - 1)]
+        for toks in phrases:
+            if not set(toks) & STOP_WORDS and toks not in taken:
+                candidates.setdefault(toks, set()).add(cat.id)
+    found: dict[int, list[str]] = {}
+    for toks, ids in candidates.items():
+        if len(ids) == 1:
+            found.setdefault(next(iter(ids)), []).append(" ".join(toks))
+    return found
