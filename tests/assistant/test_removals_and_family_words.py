@@ -4,7 +4,8 @@ here):
 
 - the last word of an option's name after its first words is that option's, not another option's ("carbon
   sail pack" then "pack"), so a configuration missing a part is not priced with an option never chosen;
-- "same but without the <option>?" drops the option from the configuration priced before;
+- "same but without the <option>?" drops the option from the configuration priced before, "how much is it
+  without the <part>?" the part's option from the product asked about;
 - a brand before a part's name ("zorbo vento handles"), a capitalised model linked by one word of an option
   ("the Zento Q-9 stunt kite") and a near-miss product name ("Skyline Duo 90 Ultra") are not sold: no option
   is priced;
@@ -99,6 +100,12 @@ def test_same_but_without_an_option_drops_it(shop, chat):
     answer = chat("how much is a ripstop nylon sail with polyester lines, foam grip handles and the padded kite bag?")
     assert "costs 120.00 EUR" in answer["answer"], answer["answer"]
     answer = chat("same but without the kite bag?")["answer"]
+    assert "costs 95.00 EUR" in answer and "Padded kite bag" not in answer, answer
+
+
+def test_a_product_without_a_part_is_priced_without_it(shop, chat):
+    assert "The Skyline Duo 90 Carry costs 120.00 EUR" in chat("how much is the Skyline Duo 90 Carry?")["answer"]
+    answer = chat("how much is it without the bag then?")["answer"]
     assert "costs 95.00 EUR" in answer and "Padded kite bag" not in answer, answer
 
 

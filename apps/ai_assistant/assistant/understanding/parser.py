@@ -293,7 +293,9 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
                 parsed.product_ids = [p.id for p in named]
     parsed.n_parts = len({vocab.options[i].part_id for i in parsed.option_ids})
     parsed.part_of_option = vocab.options[parsed.option_ids[0]].part_id if parsed.option_ids else None
-    parsed.is_follow_up = bool(_FOLLOW_UP_RE.search(text.strip()))
+    # "how much is it without the flies?" after a price or a product takes something away from that one.
+    parsed.is_follow_up = bool(_FOLLOW_UP_RE.search(text.strip())) or bool(
+        (parsed.removed_option_ids or parsed.removed_part_ids) and context.get("quote_option_ids"))
     # "navy mesh in stock?", "glass top with an oil finish?": a question without a question word is a yes/no
     # one; a follow-up ("and with blue rims?") goes on with what the previous one asked.
     # "what does that come to" is led by its question word: no yes/no question.
