@@ -12,7 +12,9 @@ here):
 - "undr 100" is "under 100";
 - a name in brackets in a family's description ("(sport kites)") and two words of its name ("kite sets") name
   the family; a word other families' options share ("pack") names no part of one family;
-- "feeder poles" names the Pole part, whose description says "feeder pole", not the Roof part's "feeder".
+- "feeder poles" names the Pole part, whose description says "feeder pole", not the Roof part's "feeder";
+- a need that says one word of a part's name ("bowl" of Water bowl) is still a need, not a question for the
+  part's options.
 
 Every expected number is worked out by hand from the catalog below.
 """
@@ -71,6 +73,8 @@ FEEDERS = {
             _option("Steel pole 1.5 m", "25.00"), _option("Bamboo pole 1.2 m", "20.00")]},
         {"name": "Seed", "step": 3, "required": False, "description": "A first bag of seed.", "options": [
             _option("Sunflower seed pack", "8.00"), _option("Mixed seed pack", "6.00")]},
+        {"name": "Water bowl", "step": 4, "required": False, "description": "A bowl birds drink from.", "options": [
+            _option("Ceramic water bowl", "12.00"), _option("Steel water bowl", "9.00")]},
     ],
     "incompatibilities": [],
     "price_rules": [],
@@ -157,3 +161,12 @@ def test_a_part_named_by_words_of_its_own_description(shop, chat):
     answer = chat("which feeder poles do you offer")["answer"]
     assert "Steel pole 1.5 m" in answer and "Bamboo pole 1.2 m" in answer, answer
     assert "Cedar roof" not in answer, answer
+
+
+def test_a_need_saying_one_word_of_a_parts_name_is_a_need(shop, chat):
+    answer = chat("my daughter loves watching little garden birds drink, what's a good first one with a bowl?")
+    assert answer["answer"].startswith("For that, these come closest"), answer["answer"]
+    assert "Water bowl (bird feeders) options" not in answer["answer"], answer["answer"]
+    # The part's whole name still asks for its options.
+    answer = chat("which water bowls do you have?", new=True)["answer"]
+    assert "Ceramic water bowl" in answer and "Steel water bowl" in answer, answer

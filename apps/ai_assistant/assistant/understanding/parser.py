@@ -229,7 +229,9 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             picked.append((mention, term.ref))
         elif term.kind == "part" and term.ref not in parsed.part_ids:
             parsed.part_ids.append(term.ref)
-            named_parts = named_parts or not mention.linked
+            # "drums" of a Snare drum part is a word of its name, not the name: a need may still say it.
+            whole = set(tokens_of(vocab.parts[term.ref].name)) - STOP_WORDS <= set(words[mention.start : mention.end])
+            named_parts = named_parts or (not mention.linked and whole)
         elif term.kind == "product" and term.ref not in parsed.product_ids:
             parsed.product_ids.append(term.ref)
     if parsed.unknown_name:
@@ -360,6 +362,9 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "help"
     if p.unknown_name and n_options < 2:
         return "not_sold"
+    removes = bool(p.removed_option_ids or p.removed_part_ids)
+    if removes and not n_options and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"}:
+        return "quote"  # "how much is it without the flies?": that configuration less what it names
     if p.product_ids and not n_options and not has_limits:
         return "product_info"
     if _parts(p) >= 3 and not search_like and not _SEARCH_RE.search(text) and not p.is_yes_no:
@@ -377,7 +382,6 @@ def _classify(p: ParsedMessage, text: str, context: dict) -> str:
         return "option_with_part"  # "can I get the inflatable hull with a rudder?"
     if n_options >= 2 and not search_like and (p.asks_price or not p.category_explicit):
         return "quote"
-    removes = bool(p.removed_option_ids or p.removed_part_ids)
     if (n_options >= 1 or removes) and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"} \
             and not has_limits:
         # "what about with the vibration pump?" after a compatibility question asks the same again.
