@@ -241,6 +241,11 @@ def flush_changes(
         # Still rows left after max_batches: let another flush continue instead of one endless task.
         if IndexChange.objects.filter(claimed_by="").exists():
             scheduling.schedule_index_update(countdown=0)
+    return _finished(totals, started)
+
+
+def _finished(totals: dict, started: float) -> dict:
+    """Time a flush's totals, observe it in the metrics and log it ("Flushed ..."); returns them."""
     totals["seconds"] = round(time.monotonic() - started, 3)
     if totals["batches"]:
         metrics.FLUSH_DURATION.observe(time.monotonic() - started)
@@ -283,20 +288,12 @@ def flush_part(doc_ids: list[str], up_to: int) -> dict:
 
     totals: dict = {"batches": 0, "changes": 0, "documents": 0, "sync": {}}
     started = time.monotonic()
-    claim = claim_changes(len(doc_ids) * 1000, up_to=up_to, only=doc_ids)
-    if claim is not None:
+    for _ in range(settings.AI_INDEX_FLUSH_MAX_BATCHES):
+        claim = claim_changes(up_to=up_to, only=doc_ids)
+        if claim is None:
+            break
         _sync_claim(get_index_service(), claim, totals)
-        totals["seconds"] = round(time.monotonic() - started, 3)
-        metrics.FLUSH_DURATION.observe(time.monotonic() - started)
-        logger.info(
-            "Flushed %d outbox changes (%d documents) in %d batch(es), %.3fs: %s",
-            totals["changes"],
-            totals["documents"],
-            totals["batches"],
-            totals["seconds"],
-            totals["sync"],
-        )
-    return totals
+    return _finished(totals, started)
 
 
 def sweep() -> dict:
