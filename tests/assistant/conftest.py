@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
@@ -22,6 +23,21 @@ def assistant_settings(settings):
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "ai_chat": "10000/min"},
     }
     return settings
+
+
+@pytest.fixture
+def load_made_up(db, settings, tmp_path):
+    """Load made-up families (dicts in the demo catalog's JSON format, tests/assistant/made_up.py) instead of the
+    demo catalog, with the auto-indexing off while they load."""
+
+    def load(*categories: dict) -> None:
+        settings.AI_INDEX_AUTO_UPDATE = False
+        path = tmp_path / "made_up.json"
+        path.write_text(json.dumps({"categories": list(categories)}))
+        load_demo_catalog(path)
+        settings.AI_INDEX_AUTO_UPDATE = True
+
+    return load
 
 
 @pytest.fixture

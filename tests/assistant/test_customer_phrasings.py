@@ -7,17 +7,12 @@ Every expected number is worked out by hand from the catalog below.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from apps.catalog.services.demo_catalog import load_demo_catalog
+from tests.assistant.made_up import option
 
 pytestmark = pytest.mark.django_db
 
-
-def _option(name: str, price: str, description: str, in_stock: bool = True) -> dict:
-    return {"name": name, "price": price, "in_stock": in_stock, "description": description}
 
 
 SYNTHS = {
@@ -26,21 +21,21 @@ SYNTHS = {
     "description": "Keyboard synthesizers assembled to order.",
     "parts": [
         {"name": "Oscillator", "step": 1, "description": "Where the sound starts.", "options": [
-            _option("Hybrid analog board", "380.00", "Digital oscillators through an analog path."),
-            _option("Analog oscillator board", "300.00", "Warm, drifting voltage-controlled oscillators."),
-            _option("Wavetable board", "260.00", "Crisp digital wavetables, stable tuning."),
+            option("Hybrid analog board", "380.00", "Digital oscillators through an analog path."),
+            option("Analog oscillator board", "300.00", "Warm, drifting voltage-controlled oscillators."),
+            option("Wavetable board", "260.00", "Crisp digital wavetables, stable tuning."),
         ]},
         {"name": "Keybed", "step": 2, "description": "The keys you play.", "options": [
-            _option("Keybed 49 keys", "90.00", "Four octaves, fits a small desk."),
-            _option("Keybed 61 keys", "140.00", "Five octaves for two-handed playing."),
+            option("Keybed 49 keys", "90.00", "Four octaves, fits a small desk."),
+            option("Keybed 61 keys", "140.00", "Five octaves for two-handed playing."),
         ]},
         {"name": "Housing", "step": 3, "description": "The enclosure of the instrument.", "options": [
-            _option("Powder-coated steel housing", "60.00", "Sheet steel, road-proof."),
-            _option("Walnut housing", "110.00", "Oiled walnut cheeks, a studio look."),
+            option("Powder-coated steel housing", "60.00", "Sheet steel, road-proof."),
+            option("Walnut housing", "110.00", "Oiled walnut cheeks, a studio look."),
         ]},
         {"name": "Case", "step": 4, "required": False, "description": "A case to carry it in.", "options": [
-            _option("Wooden case", "150.00", "A lacquered flight case of birch plywood."),
-            _option("Soft case", "45.00", "A padded nylon bag.", in_stock=False),
+            option("Wooden case", "150.00", "A lacquered flight case of birch plywood."),
+            option("Soft case", "45.00", "A padded nylon bag.", in_stock=False),
         ]},
     ],
     "incompatibilities": [
@@ -66,16 +61,16 @@ AQUARIUMS = {
     "description": "Glass aquariums for fresh water fish.",
     "parts": [
         {"name": "Tank", "step": 1, "description": "The glass tank.", "options": [
-            _option("Glass tank 60 L", "120.00", "A 60 litre tank for a few small fish."),
-            _option("Glass tank 200 L", "310.00", "A 200 litre tank for a community of fish."),
+            option("Glass tank 60 L", "120.00", "A 60 litre tank for a few small fish."),
+            option("Glass tank 200 L", "310.00", "A 200 litre tank for a community of fish."),
         ]},
         {"name": "Stand size", "step": 2, "description": "The cabinet it stands on.", "options": [
-            _option("120 x 50 cm", "180.00", "A cabinet for the big tank."),
-            _option("60 x 30 cm", "90.00", "A cabinet for the small tank."),
+            option("120 x 50 cm", "180.00", "A cabinet for the big tank."),
+            option("60 x 30 cm", "90.00", "A cabinet for the small tank."),
         ]},
         {"name": "Lid", "step": 3, "required": False, "description": "What covers the tank.", "options": [
-            _option("Wooden lid 60 cm", "70.00", "An oak lid with a light slot."),
-            _option("Acrylic lid", "35.00", "A clear sliding cover."),
+            option("Wooden lid 60 cm", "70.00", "An oak lid with a light slot."),
+            option("Acrylic lid", "35.00", "A clear sliding cover."),
         ]},
     ],
     "incompatibilities": [
@@ -91,12 +86,8 @@ AQUARIUMS = {
 
 
 @pytest.fixture
-def shop(db, settings, tmp_path):
-    settings.AI_INDEX_AUTO_UPDATE = False
-    path = tmp_path / "made_up.json"
-    path.write_text(json.dumps({"categories": [SYNTHS, AQUARIUMS]}))
-    load_demo_catalog(path)
-    settings.AI_INDEX_AUTO_UPDATE = True
+def shop(load_made_up):
+    load_made_up(SYNTHS, AQUARIUMS)
 
 
 def test_a_list_with_commas_is_read_item_by_item(shop, chat):

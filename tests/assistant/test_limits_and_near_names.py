@@ -5,18 +5,14 @@ hand from the catalog below.
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
 
-from apps.catalog.services.demo_catalog import load_demo_catalog
+from tests.assistant.made_up import option
 
 pytestmark = pytest.mark.django_db
 
-
-def _option(name: str, price: str, description: str, in_stock: bool = True) -> dict:
-    return {"name": name, "price": price, "in_stock": in_stock, "description": description}
 
 
 TELESCOPES = {
@@ -25,17 +21,17 @@ TELESCOPES = {
     "description": "Telescopes for the night sky, assembled to order.",
     "parts": [
         {"name": "Tube", "step": 1, "description": "The optical tube.", "options": [
-            _option("Refractor 70 mm", "150.00", "A small lens telescope for the moon and planets."),
-            _option("Refractor 90 mm", "270.00", "A brighter lens telescope."),
-            _option("Reflector 130 mm", "330.00", "A mirror telescope for faint galaxies."),
+            option("Refractor 70 mm", "150.00", "A small lens telescope for the moon and planets."),
+            option("Refractor 90 mm", "270.00", "A brighter lens telescope."),
+            option("Reflector 130 mm", "330.00", "A mirror telescope for faint galaxies."),
         ]},
         {"name": "Mount", "step": 2, "description": "What holds the tube.", "options": [
-            _option("Alt-az mount", "150.00", "Up-down and left-right, easy to learn."),
-            _option("Equatorial mount", "240.00", "Follows the stars as the sky turns."),
+            option("Alt-az mount", "150.00", "Up-down and left-right, easy to learn."),
+            option("Equatorial mount", "240.00", "Follows the stars as the sky turns."),
         ]},
         {"name": "Eyepiece kit", "step": 3, "required": False, "description": "Extra eyepieces.", "options": [
-            _option("Basic eyepiece kit", "40.00", "Two eyepieces."),
-            _option("Wide-field eyepiece kit", "120.00", "Three wide eyepieces.", in_stock=False),
+            option("Basic eyepiece kit", "40.00", "Two eyepieces."),
+            option("Wide-field eyepiece kit", "120.00", "Three wide eyepieces.", in_stock=False),
         ]},
     ],
     "incompatibilities": [],
@@ -61,8 +57,8 @@ LANTERNS = {
     "description": "Camping lanterns.",
     "parts": [
         {"name": "Fuel", "step": 1, "description": "Where the light comes from.", "options": [
-            _option("Lamp oil", "20.00", "Paraffin in a brass tank."),
-            _option("Gas cartridge", "25.00", "A screw-on butane cartridge."),
+            option("Lamp oil", "20.00", "Paraffin in a brass tank."),
+            option("Gas cartridge", "25.00", "A screw-on butane cartridge."),
         ]},
     ],
     "incompatibilities": [],
@@ -72,12 +68,8 @@ LANTERNS = {
 
 
 @pytest.fixture
-def shop(db, settings, tmp_path):
-    settings.AI_INDEX_AUTO_UPDATE = False
-    path = tmp_path / "telescopes.json"
-    path.write_text(json.dumps({"categories": [TELESCOPES, LANTERNS]}))
-    load_demo_catalog(path)
-    settings.AI_INDEX_AUTO_UPDATE = True
+def shop(load_made_up):
+    load_made_up(TELESCOPES, LANTERNS)
 
 
 def _names(answer: dict) -> set[str]:

@@ -10,17 +10,12 @@ Every expected number is worked out by hand from the catalog below.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from apps.catalog.services.demo_catalog import load_demo_catalog
+from tests.assistant.made_up import option
 
 pytestmark = pytest.mark.django_db
 
-
-def _option(name: str, price: str, description: str = "") -> dict:
-    return {"name": name, "price": price, "in_stock": True, "description": description or name}
 
 
 HAMMOCKS = {
@@ -29,17 +24,17 @@ HAMMOCKS = {
     "description": "Garden hammocks on their own stands; a rain bag packs each one away.",
     "parts": [
         {"name": "Frame", "step": 1, "description": "What the hammock hangs from.", "options": [
-            _option("Steel stand frame", "120.00"), _option("Wooden arc frame", "260.00")]},
+            option("Steel stand frame", "120.00"), option("Wooden arc frame", "260.00")]},
         {"name": "Frame colour", "step": 2, "description": "The finish of the stand.", "options": [
-            _option("Black powder coat", "0.00"), _option("Olive powder coat", "20.00")]},
+            option("Black powder coat", "0.00"), option("Olive powder coat", "20.00")]},
         {"name": "Fabric", "step": 3, "description": "What you lie on.", "options": [
-            _option("Cotton weave bed", "80.00"), _option("Parachute nylon bed", "60.00")]},
+            option("Cotton weave bed", "80.00"), option("Parachute nylon bed", "60.00")]},
         {"name": "Lights", "step": 4, "description": "Lights along the stand.", "options": [
-            _option("No built-in lights", "0.00"), _option("LED strip lights", "45.00")]},
+            option("No built-in lights", "0.00"), option("LED strip lights", "45.00")]},
         {"name": "Extras", "step": 5, "required": False, "description": "Add-ons.", "options": [
-            _option("Rain canopy", "70.00"), _option("Mosquito net", "35.00")]},
+            option("Rain canopy", "70.00"), option("Mosquito net", "35.00")]},
         {"name": "Armrests", "step": 6, "description": "Rests at the sides.", "options": [
-            _option("No armrests", "0.00"), _option("Teak armrests", "55.00")]},
+            option("No armrests", "0.00"), option("Teak armrests", "55.00")]},
     ],
     "incompatibilities": [],
     "price_rules": [],
@@ -67,13 +62,13 @@ TERRARIUMS = {
     "description": "Glass terrariums for reptiles and frogs, each with a sleeping cave.",
     "parts": [
         {"name": "Tank", "step": 1, "description": "The glass box.", "options": [
-            _option("Glass tank 60 L", "90.00"), _option("Glass tank 120 L", "150.00")]},
+            option("Glass tank 60 L", "90.00"), option("Glass tank 120 L", "150.00")]},
         {"name": "Heater", "step": 2, "description": "Keeps it warm.", "options": [
-            _option("Heat mat 300 W", "40.00"), _option("Ceramic heater 800 W", "85.00")]},
+            option("Heat mat 300 W", "40.00"), option("Ceramic heater 800 W", "85.00")]},
         {"name": "Substrate", "step": 3, "description": "What the animals walk on.", "options": [
-            _option("Sand floor", "15.00"), _option("Moss floor", "25.00"), _option("Bark floor", "20.00")]},
+            option("Sand floor", "15.00"), option("Moss floor", "25.00"), option("Bark floor", "20.00")]},
         {"name": "Finish", "step": 4, "required": False, "description": "The wooden frame's finish.", "options": [
-            _option("Oil finish", "30.00"), _option("Lacquer finish", "45.00")]},
+            option("Oil finish", "30.00"), option("Lacquer finish", "45.00")]},
     ],
     "incompatibilities": [],
     "price_rules": [],
@@ -91,12 +86,8 @@ TERRARIUMS = {
 
 
 @pytest.fixture
-def shop(db, settings, tmp_path):
-    settings.AI_INDEX_AUTO_UPDATE = False
-    path = tmp_path / "made_up.json"
-    path.write_text(json.dumps({"categories": [HAMMOCKS, TERRARIUMS]}))
-    load_demo_catalog(path)
-    settings.AI_INDEX_AUTO_UPDATE = True
+def shop(load_made_up):
+    load_made_up(HAMMOCKS, TERRARIUMS)
 
 
 def test_a_unit_symbol_glued_to_its_number(shop, chat):

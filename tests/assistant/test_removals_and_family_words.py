@@ -21,17 +21,12 @@ Every expected number is worked out by hand from the catalog below.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from apps.catalog.services.demo_catalog import load_demo_catalog
+from tests.assistant.made_up import option
 
 pytestmark = pytest.mark.django_db
 
-
-def _option(name: str, price: str, description: str = "") -> dict:
-    return {"name": name, "price": price, "in_stock": True, "description": description or name}
 
 
 KITES = {
@@ -41,14 +36,14 @@ KITES = {
                    "optional bag.",
     "parts": [
         {"name": "Sail", "step": 1, "description": "The kite's sail and frame.", "options": [
-            _option("Ripstop nylon sail", "60.00"), _option("Carbon quad sail pack", "120.00"),
-            _option("Mylar film sail", "90.00")]},
+            option("Ripstop nylon sail", "60.00"), option("Carbon quad sail pack", "120.00"),
+            option("Mylar film sail", "90.00")]},
         {"name": "Lines", "step": 2, "description": "The flying lines tied to the handles.", "options": [
-            _option("Dyneema lines 25 m", "30.00"), _option("Polyester lines 20 m", "15.00")]},
+            option("Dyneema lines 25 m", "30.00"), option("Polyester lines 20 m", "15.00")]},
         {"name": "Handles", "step": 3, "description": "What you hold and steer with.", "options": [
-            _option("Foam grip handles", "20.00"), _option("Quad control handles", "45.00")]},
+            option("Foam grip handles", "20.00"), option("Quad control handles", "45.00")]},
         {"name": "Bag", "step": 4, "required": False, "description": "An optional bag to carry the kite.",
-         "options": [_option("Padded kite bag", "25.00"), _option("Hip pack bag", "18.00")]},
+         "options": [option("Padded kite bag", "25.00"), option("Hip pack bag", "18.00")]},
     ],
     "incompatibilities": [],
     "price_rules": [],
@@ -68,13 +63,13 @@ FEEDERS = {
     "description": "Garden bird feeders on a pole.",
     "parts": [
         {"name": "Roof", "step": 1, "description": "The feeder roof against rain.", "options": [
-            _option("Cedar roof", "30.00"), _option("Zinc roof", "40.00")]},
+            option("Cedar roof", "30.00"), option("Zinc roof", "40.00")]},
         {"name": "Pole", "step": 2, "description": "The feeder pole that holds it up.", "options": [
-            _option("Steel pole 1.5 m", "25.00"), _option("Bamboo pole 1.2 m", "20.00")]},
+            option("Steel pole 1.5 m", "25.00"), option("Bamboo pole 1.2 m", "20.00")]},
         {"name": "Seed", "step": 3, "required": False, "description": "A first bag of seed.", "options": [
-            _option("Sunflower seed pack", "8.00"), _option("Mixed seed pack", "6.00")]},
+            option("Sunflower seed pack", "8.00"), option("Mixed seed pack", "6.00")]},
         {"name": "Water bowl", "step": 4, "required": False, "description": "A bowl birds drink from.", "options": [
-            _option("Ceramic water bowl", "12.00"), _option("Steel water bowl", "9.00")]},
+            option("Ceramic water bowl", "12.00"), option("Steel water bowl", "9.00")]},
     ],
     "incompatibilities": [],
     "price_rules": [],
@@ -86,12 +81,8 @@ FEEDERS = {
 
 
 @pytest.fixture
-def shop(db, settings, tmp_path):
-    settings.AI_INDEX_AUTO_UPDATE = False
-    path = tmp_path / "made_up.json"
-    path.write_text(json.dumps({"categories": [KITES, FEEDERS]}))
-    load_demo_catalog(path)
-    settings.AI_INDEX_AUTO_UPDATE = True
+def shop(load_made_up):
+    load_made_up(KITES, FEEDERS)
 
 
 def test_the_last_word_of_a_name_after_its_first_words_names_no_other_option(shop, chat):
