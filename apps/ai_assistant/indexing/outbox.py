@@ -225,17 +225,17 @@ def flush_changes(
     handed_out = flush_parts.hand_out(last_row, batch_size) if last_row is not None else set()
     if handed_out:
         totals["handed_out"] = len(handed_out)
+
+    def ahead() -> None:
+        if totals["batches"] and IndexChange.objects.filter(claimed_by="", id__gt=last_row or 0).exists():
+            # Changes arrived while this flush ran: their facts and words need not wait for its other batches.
+            totals["written_ahead"] = write_ahead(batch_size)
+
     for _ in range(max_batches):
         claim = claim_changes(batch_size, up_to=last_row, exclude=handed_out)
         if claim is None:
             break
         service = service or get_index_service()
-
-        def ahead() -> None:
-            if totals["batches"] and IndexChange.objects.filter(claimed_by="", id__gt=last_row or 0).exists():
-                # Changes arrived while this flush ran: their facts and words need not wait for its other batches.
-                totals["written_ahead"] = write_ahead(batch_size)
-
         _sync_claim(service, claim, totals, before=ahead)
     else:
         # Still rows left after max_batches: let another flush continue instead of one endless task.
@@ -299,10 +299,10 @@ def flush_part(doc_ids: list[str], up_to: int) -> dict:
 def sweep() -> dict:
     """The sweeper's round: free stale claims, then flush leftovers a lost or failed flush left behind."""
     released = release_stale_claims()
-    waiting_min = settings.AI_INDEX_DEBOUNCE_SECONDS
+    debounce = settings.AI_INDEX_DEBOUNCE_SECONDS
     # Rows younger than the debounce window belong to a flush that is already scheduled; while one is (the
     # mark), it may wait for a burst to end up to the max wait.
-    waiting = settings.AI_INDEX_DEBOUNCE_SECONDS
+    waiting = debounce
     if scheduling.is_flush_scheduled():
         waiting = max(waiting, settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS)
     cutoff = timezone.now() - timedelta(seconds=waiting + settings.AI_INDEX_SWEEP_GRACE_SECONDS)
@@ -311,7 +311,7 @@ def sweep() -> dict:
     if leftovers:
         logger.info("Sweeper found outbox rows older than the debounce window: flushing them")
         result["flushed"] = flush_changes()
-    elif IndexChange.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=waiting_min)).exists():
+    elif IndexChange.objects.filter(created_at__lt=timezone.now() - timedelta(seconds=debounce)).exists():
         # Changes older than the debounce that a scheduled flush still holds back, or whose flush was lost with
         # a worker: their facts and words need not wait for it.
         result["written_ahead"] = write_ahead()
