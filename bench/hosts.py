@@ -305,6 +305,8 @@ def _jsonable(result: dict, passed: bool, reasons: list[str]) -> dict:
         "freshness_s": [s.seconds for s in probe.samples],
         # When each edit was answered, on the faults' clock ("t"): which samples a fault could have slowed.
         "freshness_t": [round(s.sent - result["faults"].t0, 1) for s in probe.samples],
+        # Seconds until the keyword row held the word, seen while the search had not yet returned the product.
+        "freshness_keyword_s": [s.keyword_seconds for s in probe.samples],
         "freshness_quiet_s": [s.seconds for s in result["quiet_probe"].samples],
         "freshness_ranks": [s.rank for s in [*probe.samples, *result["quiet_probe"].samples]],
         "freshness_dropped": probe.dropped,

@@ -167,6 +167,15 @@ class Writers:
             connection.close()
 
 
+def _keyword_row_holds(pk: int, word: str) -> bool:
+    """Whether the active collection's keyword row of the product holds `word` (read from the database)."""
+    from apps.ai_assistant.indexing import state as index_state
+    from apps.ai_assistant.models import KeywordRow
+
+    collection = index_state.get_state().active_collection
+    return KeywordRow.objects.filter(collection=collection, doc_id=f"product:{pk}", body__contains=word).exists()
+
+
 def diagnose(pk: int, word: str) -> dict:
     """Where an edit that search never returned got to: the ledger, the keyword row, this process's search."""
     from apps.ai_assistant.indexing import state as index_state
@@ -193,6 +202,7 @@ class FreshnessSample:
     sent: float  # monotonic time the edit was answered
     seconds: float | None  # None: not found within the timeout
     rank: int | None = None  # 0: first of the search's products
+    keyword_seconds: float | None = None  # when its keyword row first held the word (written ahead or flushed)
 
 
 class FreshnessProbe:
@@ -243,18 +253,22 @@ class FreshnessProbe:
         # when the vector side's neighbours outweigh it in the fusion: seen with the hashing provider).
         path = f"/api/ai-assistant/search?q={quote(word)}&type=product&limit={SEARCH_LIMIT}"
         payload = b""
+        keyword_at: float | None = None
         while time.monotonic() - answered < self.timeout:
             status, payload = self.client.request("GET", path)
             ids = [r.get("id") for r in json.loads(payload)["results"]] if status == 200 else []
             if f"product:{pk}" in ids:
-                self.samples.append(FreshnessSample(answered, time.monotonic() - answered, ids.index(f"product:{pk}")))
+                seconds = time.monotonic() - answered
+                self.samples.append(FreshnessSample(answered, seconds, ids.index(f"product:{pk}"), keyword_at))
                 return
             alive = PreConfiguredProduct.objects.filter(pk=pk, is_active=True, category__is_active=True)
             if not alive.filter(description__endswith=word).exists():
                 self.dropped += 1  # a writer changed it: this edit will never be found, and need not be
                 return
+            if keyword_at is None and _keyword_row_holds(pk, word):
+                keyword_at = time.monotonic() - answered  # a slow sample after this point is the search's
             time.sleep(0.1)
-        self.samples.append(FreshnessSample(answered, None))
+        self.samples.append(FreshnessSample(answered, None, keyword_seconds=keyword_at))
         self.never_found.append(
             {"product": pk, "word": word, **diagnose(pk, word), "last_answer": payload[:300].decode(errors="replace")}
         )
