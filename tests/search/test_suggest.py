@@ -74,6 +74,7 @@ def test_inactive_and_deleted_rows_are_not_offered(demo, api_client, django_capt
         ({"q": "bike", "limit": "0"}, "limit"),
         ({"q": "bike", "limit": "11"}, "limit"),
         ({"q": "bike", "limit": "ten"}, "limit"),
+        ({"q": "bike", "limit": ""}, "limit"),  # not the default: found by the API fuzz test
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(db, api_client, params, field):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from apps.ai_assistant.api.query_values import NoBlankQueryValues
 from apps.ai_assistant.indexing.documents.registry import DOC_TYPES
 from apps.ai_assistant.indexing.state import BUILDING, EMPTY, READY
 from apps.ai_assistant.retrieval.query import MAX_LIMIT, resolve_category
@@ -25,7 +26,8 @@ class QueryBooleanField(serializers.BooleanField):
         return dictionary.get(self.field_name)
 
 
-class SearchQuerySerializer(serializers.Serializer):
+class SearchQuerySerializer(NoBlankQueryValues):
+    # `?type=` would otherwise search without the filter (query_values.py).
     q = serializers.CharField(min_length=1, max_length=500, help_text="What to look for (1-500 characters).")
     type = serializers.ChoiceField(choices=list(DOC_TYPES), required=False, help_text="Only documents of this type.")
     category = serializers.CharField(
@@ -56,13 +58,6 @@ class SearchQuerySerializer(serializers.Serializer):
         required=False, max_length=200,
         help_text=f"Comma-separated option ids (at most {MAX_OPTIONS}): only products having all of them.",
     )
-
-    def to_internal_value(self, data):
-        # DRF reads an empty query value as "not given": `?type=` would search without the filter.
-        blank = [name for name in self.fields if name in data and data.get(name) == ""]
-        if blank:
-            raise serializers.ValidationError({name: ["Must not be empty; leave the parameter out."] for name in blank})
-        return super().to_internal_value(data)
 
     def validate_category(self, value: str) -> int:
         try:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.ai_assistant.api.query_values import NoBlankQueryValues
 from apps.search.selectors.suggest import MAX_LIMIT
 
 
-class SuggestQuerySerializer(serializers.Serializer):
+class SuggestQuerySerializer(NoBlankQueryValues):
     q = serializers.CharField(min_length=1, max_length=100, help_text="What the customer has typed (1-100 characters).")
     limit = serializers.IntegerField(
         min_value=1,
