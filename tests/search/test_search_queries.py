@@ -12,11 +12,6 @@ pytestmark = pytest.mark.integration
 URL = "/api/ai-assistant/search"
 
 
-@pytest.fixture
-def indexed(demo, vector_index):
-    vector_index.build_index()
-    return vector_index
-
 
 def search_queries(api_client, params: dict) -> tuple[dict, list[str]]:
     with CaptureQueriesContext(connection) as captured:

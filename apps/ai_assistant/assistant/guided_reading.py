@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from apps.ai_assistant.assistant.understanding.parser import parse
+from apps.ai_assistant.assistant.understanding.term_choice import owner_category
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
 from apps.ai_assistant.assistant.understanding.words import normalize, tokens_of
 
@@ -105,14 +106,7 @@ def category_named(message: str, vocab: Vocabulary) -> int | None:
     category when the shop has one."""
     for kinds in ({"category"}, {"product", "option", "part"}):
         for mention in vocab.match(message, kinds=kinds):
-            term = mention.terms[0]
-            if term.kind == "category":
-                return term.ref
-            if term.kind == "product":
-                return vocab.products[term.ref].category_id
-            if term.kind == "option":
-                return vocab.options[term.ref].category_id
-            return vocab.parts[term.ref].category_id
+            return owner_category(vocab, mention.terms[0])
     return next(iter(vocab.categories)) if len(vocab.categories) == 1 else None
 
 
