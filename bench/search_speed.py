@@ -11,20 +11,29 @@ at 10k products).
    checked), so the collection is then pointed at the local model: every search embeds its query with
    all-MiniLM-L6-v2 and queries the 10k-vector collection exactly as in production. Only the ranking's
    quality is meaningless here (the documents' vectors are lexical hashes); `bench.relevance` measures that.
-   On PostgreSQL the database is then ANALYZEd, as autovacuum would do a minute after such a bulk write (this
-   machine's server runs with autovacuum off: without statistics the planner estimated 191 keyword rows for a
-   10k collection and counted a word's rows by reading all of them, 25 ms instead of 4; p50 527 ms at load 9).
+   On PostgreSQL the database is then VACUUM ANALYZEd, as autovacuum does a minute after such a bulk write
+   (this machine's server runs with autovacuum off). Without statistics the planner estimated 191 keyword rows
+   for a 10k collection and counted a word's rows by reading all of them, 25 ms instead of 4 (p50 527 ms at
+   load 9); without the vacuum the GIN index's pending list keeps the bulk write's 5,000 entries, which every
+   full-text query then reads (a one-word match 3-5 ms instead of 0.3).
 2. --queries distinct queries (bench.index's generator) through GET /api/ai-assistant/search in this process
    (Django's test client: routing, middleware, throttle, serializers, facets, did-you-mean, the analytics row;
    no network), once plain and once with filters (type=product, one category, in stock), then the plain ones
    again as their second page (offset 10: what the storefront asks for a next page, a facet or a sort; the
-   query vector is kept, hybrid.QUERY_VECTORS). The kept vectors are dropped before the filtered pass, whose
+   query vector is kept, vector_side.QUERY_VECTORS). The kept vectors are dropped before the filtered pass, whose
    texts are the plain pass's: both passes embed every query.
-3. Per search: wall time, this process's CPU time (what the machine's load does not inflate), the Chroma
-   server's CPU and, on PostgreSQL, the database backend's CPU (both from /proc); and per stage, wall and CPU:
-   query embedding, vector query, keyword ranking (+ exact names), intent, ledger rows (the fused documents' text
-   and metadata, read once for the intent and the results), result rows, facets, did-you-mean,
-   analytics write.
+3. Per search: wall time, this process's CPU time (what the machine's load does not inflate; both threads of
+   the search), the SQL statements its request thread sent, the Chroma server's CPU and, on PostgreSQL, the
+   database backend's CPU (both from /proc); and per stage, wall and the CPU of the thread that ran it. The
+   vector half runs in a worker thread beside the keyword half (retrieval/vector_side.py): query embedding,
+   vector prefetch and family distances are the worker's; "vector half wait" is how long the request's thread
+   then still waited for it, "vector filter" the check of the prefetched neighbours against the filters. The
+   request thread's stages: keyword ranking (+ exact names), intent, ledger rows (the fused documents' text and
+   metadata, read once for the intent and the results), result rows, facets, did-you-mean, analytics write.
+
+The cache is what `make run` uses: Redis when REDIS_URL is set, else the database cache, whose table is
+created here as `bootstrap_shop` creates it (without it every cached read - the synonym groups, the
+throttle - fails over to the database and the figures are not a running shop's).
 
 Every figure is printed with the load average before and after the run.
 """
@@ -35,6 +44,7 @@ import argparse
 import os
 import random
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -70,29 +80,38 @@ class StageClock:
     def __init__(self) -> None:
         self.current: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
 
-    def wrap(self, module, attribute: str, stage: str) -> None:
-        original: Callable = getattr(module, attribute)
+        self.lock = threading.Lock()  # the vector half's stages are timed in its worker thread
+
+    def wrap(self, owner, attribute: str, stage: str) -> None:
+        original: Callable = getattr(owner, attribute)
 
         def timed_call(*args, **kwargs):
-            wall, cpu = time.perf_counter(), time.process_time()
+            wall, cpu = time.perf_counter(), time.thread_time()
             try:
                 return original(*args, **kwargs)
             finally:
-                box = self.current[stage]
-                box[0] += (time.perf_counter() - wall) * 1000
-                box[1] += (time.process_time() - cpu) * 1000
+                took_wall, took_cpu = (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000
+                with self.lock:
+                    box = self.current[stage]
+                    box[0] += took_wall
+                    box[1] += took_cpu
 
-        setattr(module, attribute, timed_call)
+        setattr(owner, attribute, timed_call)
 
     def take(self) -> dict[str, tuple[float, float]]:
-        taken = {stage: (wall, cpu) for stage, (wall, cpu) in self.current.items()}
-        self.current.clear()
+        with self.lock:
+            taken = {stage: (wall, cpu) for stage, (wall, cpu) in self.current.items()}
+            self.current.clear()
         return taken
 
 
 STAGES = [
-    ("query embedding", "hybrid", "_query_vector"),
-    ("vector query", "hybrid", "_vector_hits"),
+    ("throttle", "SearchRateThrottle", "allow_request"),
+    ("query embedding", "vector_side", "query_vector"),
+    ("vector prefetch", "vector_side", "prefetch"),
+    ("family distances", "vector_side", "family_distances"),
+    ("vector half wait", "Pending", "result"),
+    ("vector filter", "hybrid", "_vector_hits"),
     ("keyword ranking", "hybrid", "keyword_ranking"),
     ("exact names", "hybrid", "exact_matches"),
     ("intent", "hybrid", "_family_members"),
@@ -106,10 +125,14 @@ STAGES = [
 
 def instrument() -> StageClock:
     from apps.ai_assistant.api import search_views
-    from apps.ai_assistant.retrieval import hybrid
+    from apps.ai_assistant.retrieval import hybrid, vector_side
     from apps.search.selectors import search_page
+    from ecommerce_backend.throttling import SearchRateThrottle
 
-    modules = {"hybrid": hybrid, "search_page": search_page, "search_views": search_views}
+    modules = {
+        "SearchRateThrottle": SearchRateThrottle, "hybrid": hybrid, "vector_side": vector_side,
+        "Pending": vector_side.Pending, "search_page": search_page, "search_views": search_views,
+    }  # fmt: skip
     clock = StageClock()
     for stage, module, attribute in STAGES:
         clock.wrap(modules[module], attribute, stage)
@@ -119,6 +142,7 @@ def instrument() -> StageClock:
 def prepare_index(products: int, seed: int, index_provider: str) -> dict:
     """A fresh catalog of `products`, its vocabulary, an index built with `index_provider`, and the collection
     pointed at the local model (see the module docstring). Returns what it built and how long it took."""
+    from django.core.management import call_command
     from django.db import connection
 
     from apps.ai_assistant.models import IndexState
@@ -129,6 +153,7 @@ def prepare_index(products: int, seed: int, index_provider: str) -> dict:
     from bench.index import reset_everything
 
     reset_everything()
+    call_command("createcachetable", verbosity=0)  # as bootstrap_shop (make run) does; unused with REDIS_URL
     log(f"generating {products} products (seed {seed})")
     generate_synthetic_catalog(products=products, seed=seed)
     refresh_all()
@@ -142,7 +167,7 @@ def prepare_index(products: int, seed: int, index_provider: str) -> dict:
     IndexState.objects.filter(pk=1).update(embedding_provider="local", embedding_model=LOCAL_MODEL)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum does after a bulk write (see the module docstring)
+            cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk write (module docstring)
     local.embed(["warm the model up"])
     return {"documents": built["added"], "build_s": took[0]}
 
@@ -158,15 +183,25 @@ def database_backend_pid() -> int | None:
 
 
 def run_searches(client, queries: list[dict], clock: StageClock, chroma_pid: int) -> list[dict]:
-    """One record per search: wall, cpu, chroma_cpu, db_cpu (ms) and the stages."""
+    """One record per search: wall, cpu, chroma_cpu, db_cpu (ms), sql (statements sent) and the stages."""
+    from django.db import connection
+
     db_pid = database_backend_pid()
     records = []
     for params in queries:
         chroma0 = process_cpu_ms(chroma_pid)
         db0 = process_cpu_ms(db_pid) if db_pid else 0.0
+        sent: list[str] = []
+
+        def count(execute, sql, params, many, context, sent=sent):
+            sent.append(sql)
+            return execute(sql, params, many, context)
+
         wall, cpu = time.perf_counter(), time.process_time()
-        response = client.get("/api/ai-assistant/search", params)
+        with connection.execute_wrapper(count):
+            response = client.get("/api/ai-assistant/search", params)
         record = {
+            "sql": len(sent),
             "wall": (time.perf_counter() - wall) * 1000,
             "cpu": (time.process_time() - cpu) * 1000,
             "chroma_cpu": process_cpu_ms(chroma_pid) - chroma0,
@@ -192,11 +227,12 @@ def summary_rows(label: str, records: list[dict]) -> list[list[str]]:
         label, "whole search", p([r["wall"] for r in records], 50), p([r["wall"] for r in records], 95),
         p([r["cpu"] for r in records], 50), p([r["cpu"] for r in records], 95),
         mean([r["chroma_cpu"] for r in records]), mean([r["db_cpu"] for r in records]),
+        mean([r["sql"] for r in records]),
     ]]  # fmt: skip
     for stage, _module, _attribute in STAGES:
         walls = [r["stages"].get(stage, (0.0, 0.0))[0] for r in records]
         cpus = [r["stages"].get(stage, (0.0, 0.0))[1] for r in records]
-        rows.append([label, stage, p(walls, 50), p(walls, 95), p(cpus, 50), p(cpus, 95), "", ""])
+        rows.append([label, stage, p(walls, 50), p(walls, 95), p(cpus, 50), p(cpus, 95), "", "", ""])
     return rows
 
 
@@ -207,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.test import Client
 
-    from apps.ai_assistant.retrieval.hybrid import forget_query_vectors
+    from apps.ai_assistant.retrieval.vector_side import forget_query_vectors
     from apps.catalog.models import Category
     from bench.index import make_queries
 
@@ -233,9 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
 
     database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    from django.conf import settings
+
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(
         f"\n### Search at {args.products:,} products ({database}; {built['documents']:,} documents, index built "
-        f"with {args.index_provider} in {built['build_s']:.0f} s, queries embedded by the local model)\n"
+        f"with {args.index_provider} in {built['build_s']:.0f} s, queries embedded by the local model; cache: "
+        f"{cache})\n"
     )
     print(f"Load average (1/5/15 min) before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
           f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}.\n")  # fmt: skip
@@ -243,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         markdown_table(
             ["searches", "stage", "wall p50 ms", "wall p95 ms", "CPU p50 ms", "CPU p95 ms",
-             "Chroma CPU ms/search", "PostgreSQL CPU ms/search"],
+             "Chroma CPU ms/search", "PostgreSQL CPU ms/search", "SQL statements/search"],
             rows,
         )
     )  # fmt: skip

@@ -130,7 +130,7 @@ def test_an_unreachable_vector_store_is_a_transient_error(indexed, settings):
 
 def test_every_route_of_a_filtered_vector_query_gives_the_same_answer(db, vector_index, monkeypatch):
     """Above PREFETCH documents a filtered vector query is answered by a prefetch, an id list or a `where`."""
-    from apps.ai_assistant.retrieval import hybrid
+    from apps.ai_assistant.retrieval import vector_side
     from apps.catalog.models import Category
     from apps.catalog.services.synthetic_catalog import generate_synthetic_catalog
 
@@ -144,9 +144,10 @@ def test_every_route_of_a_filtered_vector_query_gives_the_same_answer(db, vector
     ]
     for filters in cases:
         answers = []
-        for max_ids, prefetch in ((hybrid.MAX_QUERY_IDS, hybrid.PREFETCH), (0, hybrid.PREFETCH), (0, 1)):
-            monkeypatch.setattr(hybrid, "MAX_QUERY_IDS", max_ids)
-            monkeypatch.setattr(hybrid, "PREFETCH", prefetch)
+        routes = ((vector_side.MAX_QUERY_IDS, vector_side.PREFETCH), (0, vector_side.PREFETCH), (0, 1))
+        for max_ids, prefetch in routes:
+            monkeypatch.setattr(vector_side, "MAX_QUERY_IDS", max_ids)
+            monkeypatch.setattr(vector_side, "PREFETCH", prefetch)
             answers.append(ids(hybrid_search("light carbon board for weekends", filters, limit=10, mode="vector")))
         assert answers[0] and answers[0] == answers[1] == answers[2], filters
 

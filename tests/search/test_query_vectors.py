@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.ai_assistant.retrieval import hybrid
+from apps.ai_assistant.retrieval import vector_side
 
 pytestmark = pytest.mark.integration
 
@@ -26,15 +26,15 @@ def test_the_same_query_is_embedded_once_and_answers_alike(indexed, api_client, 
 
 
 def test_kept_vectors_are_bounded(indexed, monkeypatch, embedded):
-    monkeypatch.setattr(hybrid, "QUERY_VECTORS", 3)
-    snapshot = hybrid.current_snapshot()
+    monkeypatch.setattr(vector_side, "QUERY_VECTORS", 3)
+    snapshot = vector_side.current_snapshot()
     for text in ["one", "two", "three", "four"]:
-        hybrid._query_vector(text, snapshot)
-    hybrid._query_vector("two", snapshot)  # still kept: no call
-    hybrid._query_vector("one", snapshot)  # the oldest was dropped: embedded again
+        vector_side.query_vector(text, snapshot)
+    vector_side.query_vector("two", snapshot)  # still kept: no call
+    vector_side.query_vector("one", snapshot)  # the oldest was dropped: embedded again
     assert [texts for texts in embedded] == [["one"], ["two"], ["three"], ["four"], ["one"]]
-    provider = hybrid.query_provider(snapshot)
-    assert len(hybrid._query_vectors[provider]) == 3
-    hybrid.forget_query_vectors()
-    hybrid._query_vector("two", snapshot)
+    provider = vector_side.query_provider(snapshot)
+    assert len(vector_side._query_vectors[provider]) == 3
+    vector_side.forget_query_vectors()
+    vector_side.query_vector("two", snapshot)
     assert embedded[-1] == ["two"] and len(embedded) == 6

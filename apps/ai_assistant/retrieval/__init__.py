@@ -19,6 +19,8 @@ Modules (import them by their full path; nothing is re-exported here):
 - `intent.py`: the product family a query names or implies;
 - `type_prior.py`: products first unless the query is closer to a document of another type;
 - `synonyms.py`: the shop's synonyms applied to a query (its data lives in apps/search);
+- `vector_side.py`: the vector half of a search (query vector, neighbours), run in a worker thread beside the
+  keyword half;
 - `hybrid.py`: hybrid search: both rankings, RRF fusion, exact names and intent, results;
 - `query.py`: a search request: arguments checked, filters built, `search_documents()`.
 """

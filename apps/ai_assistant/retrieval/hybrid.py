@@ -15,36 +15,27 @@ the query is closer to a document of another type than to any product (type_prio
 Every search reads the pointer (one small query) and then only the database and the vector store: no
 process keeps an index, so every process answers from the same rows the moment a write commits. Query vectors
 are made with the ACTIVE collection's embedding model; when that model is unavailable here, search answers
-from keywords alone (status() says a rebuild is needed). The last QUERY_VECTORS query vectors are kept per
-provider instance (keyed by query text; a fixed ~0.4 MB whatever the catalog's size, gone with the provider
-when the providers are reset): the storefront asks the same query again for each page, facet and sort, and
-the local model's embedding is the largest CPU cost of a search (15-20 ms of 45-50 ms at 10k products,
-bench.search_speed).
+from keywords alone (status() says a rebuild is needed). The vector half (query embedding, the vector store's
+queries) runs in a small thread pool while this thread ranks the keywords in the database (vector_side.py),
+which also keeps the last query vectors: the storefront asks the same query again for each page, facet and
+sort, and the local model's embedding is the largest CPU cost of a search (bench.search_speed).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
-from array import array
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
-
 from apps.ai_assistant import metrics
-from apps.ai_assistant.exceptions import TransientIndexError
-from apps.ai_assistant.indexing import state
-from apps.ai_assistant.models import IndexedDocument, KeywordRow
-from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedding_provider
+from apps.ai_assistant.models import IndexedDocument
+from apps.ai_assistant.retrieval import vector_side
 from apps.ai_assistant.retrieval.filters import SearchFilters
-from apps.ai_assistant.retrieval.intent import intended_family
+from apps.ai_assistant.retrieval.intent import family_documents, intended_family
 from apps.ai_assistant.retrieval.keyword_search import exact_matches, expand, keyword_ranking
 from apps.ai_assistant.retrieval.type_prior import apply_type_prior
-from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vector_store
+from apps.ai_assistant.retrieval.vector_side import CANDIDATES, Snapshot, current_snapshot
 
 __all__ = ["SearchDebug", "SearchFilters", "hybrid_search", "rrf"]
 
@@ -53,42 +44,11 @@ logger = logging.getLogger(__name__)
 RRF_K = 60
 VECTOR_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
-CANDIDATES = 50
-PREFETCH = 200  # unfiltered neighbours tried before a filtered vector query (see _filtered_query)
-MAX_QUERY_IDS = 5000  # the largest id list sent with a query instead of a `where` clause
 EXACT_BOOST = 1.0
 FAMILY_BOOST = 0.1  # above any fused RRF score (at most 2 / 61), below the exact-match boost
 SNIPPET_CHARS = 240
 TIE = 1e-12  # fused scores this close are the same score (floating-point sums of the same fractions)
 MAX_CO_BEST = 20  # documents sharing the best fused score that the intent looks at (bounded per search)
-QUERY_VECTORS = 256  # recent query vectors kept per process (float32: 1.5 KB each at 384 dimensions)
-
-_query_vectors: weakref.WeakKeyDictionary[EmbeddingProvider, OrderedDict[str, array]] = weakref.WeakKeyDictionary()
-_query_vectors_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The part of IndexState a search needs."""
-
-    collection: str
-    provider: str
-    model: str
-    version: int
-
-
-def current_snapshot() -> Snapshot | None:
-    row = state.search_pointer()
-    return Snapshot(*row) if row else None
-
-
-def query_provider(snapshot: Snapshot) -> EmbeddingProvider | None:
-    """The provider of the active collection's vectors, or None when this process cannot make them."""
-    try:
-        return get_embedding_provider(snapshot.provider or None, snapshot.model or None)
-    except ImproperlyConfigured as exc:
-        logger.warning("Search without vectors: %s", exc)
-        return None
 
 
 def _snippet(text: str) -> str:
@@ -139,13 +99,17 @@ def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: Se
     if snapshot is None:
         return []
     query = expand(query)  # the shop's synonyms, for both rankings and the intent
+    with_intent = mode not in ("vector", "keyword") and filters.category_id is None
+    family_docs = family_documents(snapshot.collection) if with_intent else {}
+    # The vector half runs beside the keyword half (vector_side.py); it needs no database, this thread does.
+    family_ids = list(family_docs) if len(family_docs) >= 2 else []  # one family: no intent to read
+    pending = vector_side.start(query, snapshot, filters, family_ids) if mode != "keyword" else None
     keyword_hits: list[tuple[str, float]] = []
     exact: list[str] = []
     if mode != "vector":
         keyword_hits = keyword_ranking(snapshot.collection, query, filters, CANDIDATES)
         exact = exact_matches(snapshot.collection, query, filters)
-    vector = _query_vector(query, snapshot) if mode != "keyword" else None
-    vector_hits = _vector_hits(vector, filters, snapshot) if vector is not None else []
+    vector, vector_hits, family_hits = _vector_half(pending, filters, snapshot)
 
     vector_ids = [doc_id for doc_id, _ in vector_hits]
     keyword_ids = [doc_id for doc_id, _ in keyword_hits]
@@ -156,12 +120,12 @@ def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: Se
     # their text and facts.
     rows = _ledger_rows(snapshot.collection, list(fused))
     family: list[str] = []
-    if mode not in ("vector", "keyword") and vector is not None and filters.category_id is None:
+    if with_intent and vector is not None and family_hits is not None:
         best_first = [doc_id for doc_id, _ in sorted(fused.items(), key=lambda item: (-item[1], item[0]))]
         top = fused[best_first[0]] if best_first else 0.0
         co_best = [doc_id for doc_id in best_first[:MAX_CO_BEST] if fused[doc_id] >= top - TIE]
         family_of = {doc_id: metadata.get("category_id") for doc_id, (_, metadata) in rows.items()}
-        family = _family_members(snapshot.collection, vector, best_first, co_best, family_of)
+        family = _family_members(family_docs, family_hits, best_first, co_best, family_of)
         for doc_id in family:
             fused[doc_id] += FAMILY_BOOST
     prior: dict[str, float] = {}
@@ -174,6 +138,24 @@ def _ranked(query: str, filters: SearchFilters, limit: int, mode: str, debug: Se
     return _results(ranked, limit, rows, filters)
 
 
+def _vector_half(
+    pending: vector_side.Pending | None, filters: SearchFilters, snapshot: Snapshot
+) -> tuple[list[float] | None, list, list | None]:
+    """(query vector, vector hits passing the filters, family documents' distances) of the vector half, joined;
+    ([], None) parts when there is no vector (keyword mode, no model here)."""
+    if pending is None:
+        return None, [], None
+    found = pending.result()
+    if found.vector is None:
+        return None, [], None
+    # The filters' check against the keyword rows (and a collection lost meanwhile) need this thread's database.
+    return found.vector, _vector_hits(found.vector, filters, snapshot, found.nearest), found.families
+
+
+def _vector_hits(vector: list[float], filters: SearchFilters, snapshot: Snapshot, nearest: list | None) -> list:
+    return vector_side.vector_hits(vector, filters, snapshot, nearest)
+
+
 def _ledger_rows(collection: str, ids: list[str]) -> dict[str, tuple[str, dict]]:
     """doc_id -> (text, metadata) of these documents' ledger rows (one query; deleted ones are absent)."""
     found = IndexedDocument.objects.filter(collection=collection, doc_id__in=ids).values_list(
@@ -183,89 +165,18 @@ def _ledger_rows(collection: str, ids: list[str]) -> dict[str, tuple[str, dict]]
 
 
 def _family_members(
-    collection: str,
-    vector: list[float],
+    family_docs: dict[str, int | None],
+    family_hits: list[tuple[str, float]],
     best_first: list[str],
     co_best: list[str],
     family_of: dict[str, int | None],
 ) -> list[str]:
     """The candidates (fused, best first) of the product family the query intends (intent.py); [] for none.
     `family_of`: each candidate's category id."""
-    try:
-        family = intended_family(get_vector_store(), collection, vector, best_first, co_best, family_of)
-    except CollectionNotFound:
-        return []  # switched and dropped meanwhile: rank without the intent this once
+    family = intended_family(family_docs, family_hits, best_first, co_best, family_of)
     if family is None:
         return []
     return sorted(doc_id for doc_id in best_first if family_of.get(doc_id) == family)
-
-
-def _query_vector(query: str, snapshot: Snapshot) -> list[float] | None:
-    provider = query_provider(snapshot)
-    if provider is None:
-        return None
-    with _query_vectors_lock:
-        kept = _query_vectors.setdefault(provider, OrderedDict())
-        vector = kept.get(query)
-        if vector is not None:
-            kept.move_to_end(query)
-            return vector.tolist()
-    try:
-        vector = array("f", provider.embed_one(query))  # float32, as the vector store compares them
-    except TransientIndexError as exc:
-        logger.warning("Search without vectors: the embedding provider failed: %s", exc)
-        return None
-    with _query_vectors_lock:
-        kept[query] = vector
-        while len(kept) > QUERY_VECTORS:
-            kept.popitem(last=False)
-    return vector.tolist()
-
-
-def forget_query_vectors() -> None:
-    """Drop every kept query vector (benchmarks timing distinct queries; tests)."""
-    with _query_vectors_lock:
-        _query_vectors.clear()
-
-
-def _vector_hits(vector: list[float], filters: SearchFilters, snapshot: Snapshot) -> list:
-    store = get_vector_store()
-    try:
-        return _filtered_query(store, snapshot.collection, vector, filters)
-    except CollectionNotFound:
-        # A rebuild switched collections and dropped the old one between our look at the pointer and now.
-        fresh = current_snapshot()
-        if fresh is None or fresh.collection == snapshot.collection:
-            return []
-        if (fresh.provider, fresh.model) != (snapshot.provider, snapshot.model):
-            return []
-        return store.query(fresh.collection, vector, CANDIDATES, filters.where())
-
-
-def _filtered_query(store, collection: str, vector: list[float], filters: SearchFilters) -> list:
-    """The CANDIDATES nearest documents that pass the filters, by the cheapest exact route.
-
-    Chroma's `where` costs 12-28 ms on 10k documents whatever it matches (an unfiltered query: 2 ms). So:
-    1. take the PREFETCH nearest without a filter and keep those the keyword rows say pass: when CANDIDATES
-       pass, they are exactly the CANDIDATES nearest passing documents (the usual case for broad filters);
-    2. else (a selective filter) list the passing ids from the keyword rows (one indexed query) and restrict
-       the vector query to them (about 5 ms for a few hundred ids);
-    3. else (too many ids to send) let Chroma apply the `where` clause.
-    The filter is always applied before the top k is cut, so it can never starve the list.
-    """
-    where = filters.where()
-    if where is None:
-        return store.query(collection, vector, CANDIDATES)
-    nearest = store.query(collection, vector, PREFETCH)
-    rows = KeywordRow.objects.filter(filters.keyword_q(), collection=collection)
-    passing_ids = set(rows.filter(doc_id__in=[doc_id for doc_id, _ in nearest]).values_list("doc_id", flat=True))
-    passing = [(doc_id, distance) for doc_id, distance in nearest if doc_id in passing_ids]
-    if len(passing) >= CANDIDATES or len(nearest) < PREFETCH:
-        return passing[:CANDIDATES]  # the prefetch saw every document there is
-    allowed = list(rows.order_by().values_list("doc_id", flat=True)[: MAX_QUERY_IDS + 1])
-    if len(allowed) <= MAX_QUERY_IDS:
-        return store.query(collection, vector, CANDIDATES, ids=allowed) if allowed else []
-    return store.query(collection, vector, CANDIDATES, where)
 
 
 def _results(

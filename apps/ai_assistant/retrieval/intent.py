@@ -23,7 +23,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 from apps.ai_assistant.models import KeywordRow
-from apps.ai_assistant.retrieval.vector_store import VectorStore
 
 NEIGHBOURS = 10
 TEMPERATURE = 0.05  # cosine similarities differ by a few hundredths between families: sharpen them
@@ -50,36 +49,36 @@ def document_shares(similarities: dict[int, float]) -> dict[int, float]:
     return {family: weight / total for family, weight in weights.items()}
 
 
+def family_documents(collection: str) -> dict[str, int | None]:
+    """doc_id -> category id of each family's own document (the category documents) in `collection`."""
+    rows = KeywordRow.objects.filter(collection=collection, doc_type="category").values_list("doc_id", "category_id")
+    return dict(rows)
+
+
 def intended_family(
-    store: VectorStore,
-    collection: str,
-    vector: list[float],
+    family_docs: Mapping[str, int | None],
+    family_hits: Sequence[tuple[str, float]],
     best_first: Sequence[str],
-    co_best: Sequence[str] = (),
-    family_of: Mapping[str, int | None] | None = None,
+    co_best: Sequence[str],
+    family_of: Mapping[str, int | None],
 ) -> int | None:
     """The category id the query intends (see the module docstring), or None.
 
-    `best_first`: the fused ranking; `co_best`: the documents sharing its best score (default: its first);
-    `family_of`: the category id of (at least) those documents, when the caller has read them (else read here).
+    `family_docs`: `family_documents()`; `family_hits`: (doc_id, cosine distance) of the query to those
+    documents (the vector store's answer, asked beside the keyword ranking: vector_side.py); `best_first`: the
+    fused ranking; `co_best`: the documents sharing its best score (default: its first); `family_of`: the
+    category id of (at least) those documents.
     """
-    rows = KeywordRow.objects.filter(collection=collection, doc_type="category").values_list("doc_id", "category_id")
-    family_docs = dict(rows)
     if len(family_docs) < 2:
         return None
     nearest = list(best_first[:NEIGHBOURS])
     if not nearest:
         return None
     tied = list(co_best) or nearest[:1]
-    if family_of is None:
-        family_of = dict(
-            KeywordRow.objects.filter(collection=collection, doc_id__in=nearest + tied).values_list(
-                "doc_id", "category_id"
-            )
-        )
     by_neighbours = neighbour_shares([family_of.get(doc_id) for doc_id in nearest])
-    hits = store.query(collection, vector, len(family_docs), ids=list(family_docs))
-    by_documents = document_shares({family_docs[doc_id]: 1 - distance for doc_id, distance in hits})
+    by_documents = document_shares(
+        {family_docs[doc_id]: 1 - distance for doc_id, distance in family_hits if doc_id in family_docs}
+    )
     families = set(by_neighbours) | set(by_documents)
     if not families:
         return None

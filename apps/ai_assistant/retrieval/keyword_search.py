@@ -85,7 +85,8 @@ def exact_matches(collection: str, query: str, filters: SearchFilters) -> list[s
     if not key:
         return []
     rows = KeywordRow.objects.filter(filters.keyword_q(), collection=collection)
-    # Two indexed reads: an OR of both conditions made the database scan the whole collection (40 ms at 10k).
+    # Two indexed reads in one statement (a UNION): an OR of both conditions made the database scan the whole
+    # collection (40 ms at 10k).
     named = rows.filter(name_key=key).values_list("doc_id", flat=True)
     parts = rows.filter(doc_type="part", option_keys__contains=f"|{key}|").values_list("doc_id", flat=True)
-    return sorted({*named, *parts})
+    return sorted(set(named.union(parts)))
