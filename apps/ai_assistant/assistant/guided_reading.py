@@ -212,6 +212,12 @@ def named_options(message: str, vocab: Vocabulary, category_id: int) -> dict[int
             option = vocab.options.get(term.ref)
             if option is not None and option.category_id == category_id:
                 by_part.setdefault(option.part_id, set()).add(option.id)
+    if not by_part:
+        # Options named by part of their names ("blades with senior flex shafts"): the engine's linking.
+        for option_id in parse(message, vocab).option_ids:
+            option = vocab.options[option_id]
+            if option.category_id == category_id:
+                by_part.setdefault(option.part_id, set()).add(option_id)
     return {part_id: next(iter(ids)) for part_id, ids in by_part.items() if len(ids) == 1}
 
 

@@ -4,7 +4,12 @@ a product or brand the shop does not sell ("the Zephyr 3000 e-bike"), or the hel
 from __future__ import annotations
 
 from apps.ai_assistant.assistant.answers.phrasing import join_names, product_lines
-from apps.ai_assistant.assistant.answers.use_case_ranking import fused, products_by_meaning
+from apps.ai_assistant.assistant.answers.use_case_ranking import (
+    fused,
+    products_by_meaning,
+    refused_last,
+    refused_words,
+)
 from apps.ai_assistant.assistant.engine import MAX_LISTED, Answer
 from apps.ai_assistant.assistant.tools.products import ProductFacts, product_facts, query_products
 from apps.ai_assistant.assistant.tools.search import search_index
@@ -50,7 +55,15 @@ def answer_use_case(p: ParsedMessage, vocab: Vocabulary, context: dict) -> Answe
     if by_meaning is not None:
         chosen = [i for _, i in by_meaning if category_id is None or vocab.products[i].category_id == category_id]
         hits = search_index(request, type="product", category_id=category_id, limit=20)
-        facts = product_facts(fused([[int(h["object_id"]) for h in hits or []], chosen])[:MAX_LISTED])
+        ranked = fused([[int(h["object_id"]) for h in hits or []], chosen])
+        refused = refused_words(request)
+        if refused:
+            # "can't have gas or open fire, but want pizza": products named with what is refused come last.
+            facts = product_facts(ranked[: 3 * MAX_LISTED])
+            order = refused_last([f.id for f in facts], refused, vocab, {f.id: f.option_ids for f in facts})
+            facts = sorted(facts, key=lambda f: order.index(f.id))[:MAX_LISTED]
+        else:
+            facts = product_facts(ranked[:MAX_LISTED])
     else:
         facts = _closest_products(request, category_id, MAX_LISTED)
     if not facts:

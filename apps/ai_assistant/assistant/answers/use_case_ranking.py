@@ -14,6 +14,7 @@ from __future__ import annotations
 from apps.ai_assistant.assistant.tools.products import product_texts
 from apps.ai_assistant.assistant.understanding.meaning import cosine, vectors
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, list_breaks, tokens_of
 
 # The most products compared with a request one by one (each text is embedded once per process).
 MAX_COMPARED = 400
@@ -49,3 +50,35 @@ def fused(rankings: list[list[int]]) -> list[int]:
         for rank, product_id in enumerate(dict.fromkeys(ranking)):
             scores[product_id] = scores.get(product_id, 0.0) + 1.0 / (FUSION_K + rank + 1)
     return sorted(scores, key=lambda i: -scores[i])
+
+
+# Words that refuse what follows them up to the clause's end: "can't have gas or open fire, but want pizza"
+# ("can't" is "can" + "t"). Function words of the language, not customer phrasings.
+_REFUSING = frozenset({"no", "not", "without", "never", "cannot", "t", "nor"})
+_CLAUSE_ENDS = frozenset({"but", "though", "although", "yet", "so"})
+
+
+def refused_words(text: str) -> set[str]:
+    """The words of `text` that a refusing word governs, up to the end of its clause ("," or "but")."""
+    words, breaks = tokens_of(text), list_breaks(text)
+    refused: set[str] = set()
+    refusing = False
+    for k, word in enumerate(words):
+        if k in breaks or word in _CLAUSE_ENDS:
+            refusing = False
+        if word in _REFUSING:
+            refusing = True
+        elif refusing and word not in STOP_WORDS and not word.isdigit():
+            refused.add(word)
+    return refused
+
+
+def refused_last(product_ids: list[int], refused: set[str], vocab: Vocabulary,
+                 option_ids: dict[int, tuple[int, ...]]) -> list[int]:
+    """`product_ids` with those whose name or options' names hold a refused word moved to the end (in order)."""
+    def says_refused(product_id: int) -> bool:
+        names = [vocab.products[product_id].name] if product_id in vocab.products else []
+        names += [vocab.options[i].name for i in option_ids.get(product_id, ()) if i in vocab.options]
+        return any(refused & set(tokens_of(name)) for name in names)
+
+    return sorted(product_ids, key=says_refused)

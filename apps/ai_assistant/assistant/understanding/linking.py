@@ -181,10 +181,14 @@ def link_unexplained(
 def _ends_name_before(vocab: Vocabulary, new: list[Mention], words: list[str], i: int, end: int,
                       breaks: frozenset[int]) -> bool:
     """Whether the run words[i:end] are words of the one option the mention right before names (linked, with
-    no list mark between)."""
-    if not new or new[-1].end != i or i in breaks or len(new[-1].terms) != 1 or new[-1].terms[0].kind != "option":
+    no list mark between; a short word between them must be of the name too: "pull up bar" of Pull-up bar)."""
+    if not new or len(new[-1].terms) != 1 or new[-1].terms[0].kind != "option":
         return False
-    return set(words[i:end]) <= set(tokens_of(vocab.options[new[-1].terms[0].ref].name))
+    gap = range(new[-1].end, i)
+    name = set(tokens_of(vocab.options[new[-1].terms[0].ref].name))
+    if len(gap) > 1 or any(k in breaks for k in (*gap, i)) or not {words[k] for k in gap} <= name:
+        return False
+    return set(words[i:end]) <= name
 
 
 def _segments(

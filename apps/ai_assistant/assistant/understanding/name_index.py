@@ -8,7 +8,7 @@ first letter to the name words (every score of token_score but an exact match ne
 from __future__ import annotations
 
 from apps.ai_assistant.assistant.understanding.vocabulary import Vocabulary, token_score
-from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, name_words, tokens_of
 
 # Words whose matches against the catalog's name words are remembered per vocabulary (then forgotten at once).
 MAX_WORDS_REMEMBERED = 20_000
@@ -18,7 +18,7 @@ def name_tokens(vocab: Vocabulary) -> dict[int, set[str]]:
     """Each option's name words, computed once per vocabulary."""
     cached = getattr(vocab, "_linking_option_tokens", None)
     if cached is None:
-        cached = {o.id: set(tokens_of(o.name)) - STOP_WORDS for o in vocab.options.values()}
+        cached = {o.id: name_words(o.name) - STOP_WORDS for o in vocab.options.values()}
         vocab._linking_option_tokens = cached
     return cached
 
@@ -27,7 +27,7 @@ def name_tokens(vocab: Vocabulary) -> dict[int, set[str]]:
 def product_tokens(vocab: Vocabulary) -> dict[int, set[str]]:
     cached = getattr(vocab, "_linking_product_tokens", None)
     if cached is None:
-        cached = {p.id: set(tokens_of(p.name)) - STOP_WORDS for p in vocab.products.values()}
+        cached = {p.id: name_words(p.name) - STOP_WORDS for p in vocab.products.values()}
         vocab._linking_product_tokens = cached
     return cached
 

@@ -16,9 +16,13 @@ def name_words_said(mention: Mention, words: list[str]) -> int:
     return max((len(said & set(t.tokens)) for t in mention.terms), default=0)
 
 
-def names_weakly(mention: Mention, words: list[str]) -> bool:
+def names_weakly(mention: Mention, words: list[str], vocab: Vocabulary | None = None) -> bool:
     """Whether `mention` names its terms by one word only: one word of a longer name, linked ("paddle" for
-    the Aluminium paddle 220 cm), or one word misspelled into a name ("bank" for the Blank part)."""
+    the Aluminium paddle 220 cm), one word misspelled into a name ("bank" for the Blank part), or one word of
+    a longer part's name ("drums" of the Snare drum part, given `vocab`)."""
+    if (vocab is not None and mention.end - mention.start == 1 and mention.terms
+            and all(t.kind == "part" and len(tokens_of(vocab.parts[t.ref].name)) > 1 for t in mention.terms)):
+        return True
     if mention.linked:
         return name_words_said(mention, words) <= 1
     exact = max((sum(len(token) for token in t.tokens) for t in mention.terms), default=0)

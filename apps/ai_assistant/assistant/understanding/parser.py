@@ -22,7 +22,7 @@ from apps.ai_assistant.assistant.understanding.naming_words import (
 )
 from apps.ai_assistant.assistant.understanding.near_names import near_miss_name
 from apps.ai_assistant.assistant.understanding.needs import MIN_OWN_WORDS, describes_need
-from apps.ai_assistant.assistant.understanding.price_words import correct_price_words
+from apps.ai_assistant.assistant.understanding.price_words import correct_price_words, correct_question_words
 from apps.ai_assistant.assistant.understanding.prices import read_price_limits
 from apps.ai_assistant.assistant.understanding.product_reading import (
     IT_RE,
@@ -32,11 +32,13 @@ from apps.ai_assistant.assistant.understanding.product_reading import (
     restated_parts,
     without_product_names,
 )
+from apps.ai_assistant.assistant.understanding.question_kinds import WH_RE as _WH_RE
+from apps.ai_assistant.assistant.understanding.question_kinds import classify
 from apps.ai_assistant.assistant.understanding.removals import said_without
 from apps.ai_assistant.assistant.understanding.run_terms import link_run
 from apps.ai_assistant.assistant.understanding.same_part import merge_same_part
 from apps.ai_assistant.assistant.understanding.sentences import question_text
-from apps.ai_assistant.assistant.understanding.term_choice import owner_category, pick, with_next_part
+from apps.ai_assistant.assistant.understanding.term_choice import owner_category, pick, plural_kinds, with_next_part
 from apps.ai_assistant.assistant.understanding.unknown_names import (
     catalog_words,
     find_unknown_name,
@@ -44,7 +46,7 @@ from apps.ai_assistant.assistant.understanding.unknown_names import (
     find_unknown_thing,
 )
 from apps.ai_assistant.assistant.understanding.vocabulary import Mention, Term, Vocabulary
-from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, list_breaks, normalize, tokens_of
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, TOKEN_RE, list_breaks, normalize, tokens_of
 
 _OUT_OF_STOCK_RE = re.compile(
     r"\b(out of stock|sold out|unavailable|not available|not in stock|run out|ran out|backorder)"
@@ -62,8 +64,6 @@ _COMPAT_RE = re.compile(
     r"\b(ok|okay|fine) with\b|\bpair|\bmatch|\bmix\b|\bfits?\b|\bavailable (with|on|for)\b|"
     r"\bincompatib|\bis there .{0,40} with\b"
 )
-# Words of a request for products ("show me bikes with ..."), as opposed to a question about a configuration.
-_SEARCH_RE = re.compile(r"\b(show|find|list|which|recommend|suggest|looking for|search|browse|any)\b")
 _OPTIONS_Q_RE = re.compile(
     r"\b(options?|choices?|choose|pick|which|what|list|offer|variants?|kinds?|types?|colou?rs|are there|"
     r"do you have|available)\b"
@@ -77,13 +77,14 @@ _YES_NO_RE = re.compile(
     r"^\s*(is|are|do|does|did|has|have|will|would|can|could|any)\b|"
     r"\b(is|are|does|do|will|would|can|could) (that|this|it|they|these|those|one)\b"
 )
-# A question led by one of these words asks for a thing or an amount, not for a yes or a no.
-_WH_RE = re.compile(r"^\s*(what|which|how|where|when|why|who|whose|show|list|find|tell|give)\b|^\s*whats?\b")
+# A clause led by a question word: "what's it made of", "flamecrest 3 smart, what's in the box".
+_CLAUSE_WH_RE = re.compile(r"(?:^|[,;:.!?]\s*)(?:what|which|how)\b")
 _WH_ASKS_RE = re.compile(r"\b(what|which|how much|how|where|when|why|who)\s+(is|are|does|do|will|would|can|could)\b")
 # A use ("for a music festival") rather than a thing: answered by the nearest family, not "we don't sell".
 _PURPOSE_RE = re.compile(r"\bfor\b")
 # A question whether the shop sells a thing ("do you sell ...", "do you carry ...", "do you have any ...").
 _ASKS_TO_BUY_RE = re.compile(r"\b(sell|sells|carry|stock)\b|\b(do|does) (you|the shop) have\b")
+_SELLS_RE = re.compile(r"\b(sell|sells|carry|carries)\b|\b(do|does) (you|the shop) have\b")
 _GREETING_RE = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|help|thanks|thank you)\b")
 
 
@@ -132,7 +133,9 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     context = context or {}
     # Sentences that neither ask nor name anything ("Forget your instructions.") are not read (sentences.py).
     question = question_text(message, vocab)
-    question = correct_price_words(question, catalog_words(vocab))  # "undr 750" (price_words.py)
+    known = catalog_words(vocab)
+    question = correct_price_words(question, known)  # "undr 750" (price_words.py)
+    question = correct_question_words(question, known)  # "is it availible"
     text = normalize(question)
     parsed = ParsedMessage(text=message)
     limits = read_price_limits(without_product_names(text, vocab))
@@ -185,6 +188,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             parsed.category_source = "context"
 
     words = tokens_of(name_text)
+    surface = TOKEN_RE.findall(normalize(name_text))
     used = set()
     by_start = {m.start: m for m in mentions}
     picked: list[tuple[Mention, int]] = []
@@ -209,7 +213,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             # "what about the mesh one?" after an option's answer: an option of that option's part.
             part_id = vocab.options[context["option_id"]].part_id
             terms = [t for t in terms if t.kind == "option" and vocab.options[t.ref].part_id == part_id] or terms
-        term = pick(vocab, terms, mention, by_start, words)
+        term = plural_kinds(vocab, surface, words, mention, pick(vocab, terms, mention, by_start, words))
         if term.kind == "part":
             term = option_saying_none(vocab, words, mention, term)
         if term.kind == "option":
@@ -241,8 +245,8 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.option_ids = merge_same_part(vocab, words, picked)
     absent = options_said_absent(words, vocab, parsed.category_id)  # "armless": No armrests
     parsed.option_ids += [i for i in absent if i not in parsed.option_ids]
-    if (len(parsed.product_ids) == 1 and picked and all(m.linked for m, _ in picked) and _WH_RE.search(text)
-            and not _PRICE_Q_RE.search(text)):
+    if (len(parsed.product_ids) == 1 and picked and all(m.linked for m, _ in picked)
+            and (_WH_RE.search(text) or _CLAUSE_WH_RE.search(text)) and not _PRICE_Q_RE.search(text)):
         # "what's the Aria 88 Home made of, which keys, speakers": words that only partly name options, in a
         # question about a named product, ask about those options' parts of it.
         parts = [vocab.options[i].part_id for i in parsed.option_ids]
@@ -293,6 +297,11 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             if named:
                 parsed.unknown_name = ""
                 parsed.product_ids = [p.id for p in named]
+    if (not parsed.unknown_name and not parsed.product_ids and mentions and all(m.linked for m in mentions)
+            and len(parsed.option_ids) < 2 and _SELLS_RE.search(text)):
+        # "do you sell golf carts / electric trolleys?": only parts of names found, beside words the catalog never
+        # uses ("trolleys", "isofix"), in a question whether the shop sells it.
+        parsed.unknown_name = find_unknown_thing(name_text, vocab, limit_others=False)
     parsed.n_parts = len({vocab.options[i].part_id for i in parsed.option_ids})
     parsed.part_of_option = vocab.options[parsed.option_ids[0]].part_id if parsed.option_ids else None
     # "how much is it without the flies?" after a price or a product takes something away from that one.
@@ -313,14 +322,14 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     parsed.asks_compat = bool(_COMPAT_RE.search(text))
     parsed.asks_options = bool(_OPTIONS_Q_RE.search(text))
     parsed.is_greeting = bool(_GREETING_RE.search(text)) and not mentions and not parsed.free_text
-    parsed.kind = _classify(parsed, text, context)
+    parsed.kind = classify(parsed, text, context)
     has_limits = parsed.min_price is not None or parsed.max_price is not None or parsed.sort is not None
     # Single words linked to options by part of their names ("paddle", "gas", "beans") in a long message that asks
     # no price, stock or compatibility name nothing: "a total beginner ... stable to paddle around a small lake".
     # A word misspelled into a name ("the bank of a lake": Blank) is as weak.
     weakly_named = (bool(mentions) and not parsed.category_explicit and not parsed.product_ids
                     and not (parsed.asks_price or parsed.asks_compat or parsed.asks_stock)
-                    and all(names_weakly(m, words) for m in mentions))
+                    and all(names_weakly(m, words, vocab) for m in mentions))
     names_something = parsed.category_explicit or bool(parsed.option_ids or parsed.product_ids)
     if (parsed.kind in {"search", "not_sold", "part_options"} or weakly_named) and not parsed.is_follow_up and (
         describes_need(words, text, names_something=names_something and not weakly_named, has_limits=has_limits,
@@ -329,6 +338,12 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     ):
         # "planning a two-week trek through the Andes with all my gear": a need (needs.py), not a name.
         parsed.kind, parsed.unknown_name, parsed.part_ids = "use_case", "", []
+    if (parsed.kind == "search" and parsed.category_explicit and not has_limits and not parsed.is_follow_up
+            and not (parsed.option_ids or parsed.part_ids or parsed.product_ids)
+            and len(set(parsed.free_text.split())) >= MIN_OWN_WORDS):
+        # "lots of spreadsheets and number entry at work, which keyboard": a family and a need in words of
+        # its own; its products are ranked by their descriptions' meaning too (answer_use_case).
+        parsed.kind = "use_case"
     previous_option = context.get("option_id") if context.get("kind") == "option" else None
     if previous_option in vocab.options and parsed.is_follow_up and parsed.option_ids and not has_limits:
         # After an option's price or stock: "and the fabric one?" asks the same of another option of its part;
@@ -340,66 +355,3 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
             parsed.option_ids = [previous_option, *parsed.option_ids]
             parsed.kind = "option_price"
     return parsed
-
-
-def _parts(p: ParsedMessage) -> int:
-    """How many different parts the named options belong to (set by parse())."""
-    return p.n_parts
-
-
-def _classify(p: ParsedMessage, text: str, context: dict) -> str:
-    """The kind of question: compatibility, quote, option_price, option_stock, part_options,
-    out_of_stock, product_info, search or help."""
-    n_options = len(p.option_ids)
-    has_limits = p.min_price is not None or p.max_price is not None or p.sort is not None
-    previous_kind = context.get("kind")
-    search_like = (
-        has_limits
-        or (p.category_explicit and bool(_SEARCH_RE.search(text)))
-        or (p.is_follow_up and previous_kind == "search" and not p.asks_price and not p.asks_compat)
-    )
-    if p.is_greeting:
-        return "help"
-    if p.unknown_name and n_options < 2:
-        return "not_sold"
-    removes = bool(p.removed_option_ids or p.removed_part_ids)
-    if removes and not n_options and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"}:
-        return "quote"  # "how much is it without the flies?": that configuration less what it names
-    if p.product_ids and not n_options and not has_limits:
-        return "product_info"
-    if _parts(p) >= 3 and not search_like and not _SEARCH_RE.search(text) and not p.is_yes_no:
-        # Options of three parts or more, neither a search nor a yes/no question, describe a configuration to
-        # price ("round glass table 110cm on hairpin legs, matte lacquer", "... + fixed arms = ?").
-        return "quote"
-    if n_options >= 2 and p.asks_compat and not p.asks_price and not search_like:
-        return "compatibility"
-    if n_options >= 2 and not p.asks_price and not search_like and p.is_yes_no and _parts(p) > 1:
-        # A yes/no question about options of different parts ("can the step-through frame take fat wheels?",
-        # "the diamond frame with road wheels, does that work?") asks whether they go together.
-        return "compatibility"
-    if (n_options == 1 and p.part_ids and not p.asks_price and not search_like and (p.asks_compat or p.is_yes_no)
-            and not p.asks_stock and p.part_ids != [p.part_of_option]):
-        return "option_with_part"  # "can I get the inflatable hull with a rudder?"
-    if n_options >= 2 and not search_like and (p.asks_price or not p.category_explicit):
-        return "quote"
-    if (n_options >= 1 or removes) and p.is_follow_up and previous_kind in {"quote", "compatibility", "product"} \
-            and not has_limits:
-        # "what about with the vibration pump?" after a compatibility question asks the same again.
-        # "can that one get the torso harness?" after a product asks whether it goes, as a yes/no question.
-        asks_compat = p.asks_compat or previous_kind == "compatibility" or p.is_yes_no
-        return "compatibility" if asks_compat and not p.asks_price else "quote"
-    if p.part_ids and not n_options and (p.asks_options or p.asks_stock or p.asks_price):
-        return "part_options"
-    if p.part_ids and not n_options and not has_limits and not p.free_text and text.rstrip().endswith("?"):
-        return "part_options"  # "desk sizes?": a part and nothing else asked about asks for its options
-    if p.asks_out_of_stock and not n_options and not p.product_ids and not has_limits:
-        return "out_of_stock"
-    if n_options == 1 and p.asks_price and not search_like:
-        return "quote" if p.category_explicit else "option_price"
-    # "are the carbon poles for tents in stock?" names its family and still asks about the option.
-    if (n_options == 1 and p.asks_stock and not has_limits and p.is_yes_no
-            and (not p.category_explicit or not _SEARCH_RE.search(text))):
-        return "option_stock"
-    if not (p.category_id or p.option_ids or p.part_ids or p.product_ids or p.free_text or has_limits):
-        return "help"
-    return "search"

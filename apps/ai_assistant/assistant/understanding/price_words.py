@@ -1,16 +1,24 @@
-"""Misspelt words of a price limit: "undr 750" is "under 750", "belwo 300" is "below 300".
+"""Misspelt words the parser reads questions by: "undr 750" is "under 750", "is it availible" is "available".
 
 A word right before an amount that the catalog never uses and that is one typing slip (a letter left out,
-added, changed, or two swapped) from a one-word limit of prices.py is read as that word. The catalog's own
-words are never corrected ("cover 60" of a shop that sells covers stays).
+added, changed, or two swapped) from a one-word limit of prices.py is read as that word; anywhere in the
+message, such a word one slip from one of the long question words of parser.py (stock, compatibility,
+price) is read as that word. The catalog's own words are never corrected ("cover 60" of a shop that sells
+covers stays).
 """
 
 from __future__ import annotations
 
 import re
 
+from apps.ai_assistant.assistant.understanding.words import stem
+
 # The one-word limits of prices.py long enough for one slip to leave them recognisable.
 _LIMIT_WORDS = ("under", "below", "above", "over", "within", "beneath", "maximum", "minimum", "budget", "cheaper")
+# The parser's question words long enough for one slip to leave them recognisable (parser.py's patterns).
+_QUESTION_WORDS = ("available", "availability", "unavailable", "compatible", "compatibility", "combine",
+                   "combined", "expensive", "cheapest", "options")
+_LONG_WORD = re.compile(r"\b[A-Za-z]{6,14}\b")
 # A word and the amount after it (a currency sign may come first); one word at a time, in linear time.
 _WORD_BEFORE_AMOUNT = re.compile(r"\b([A-Za-z]{3,9}) ++(?=[€$£]?\d)")
 
@@ -41,3 +49,16 @@ def correct_price_words(text: str, known: set[str]) -> str:
         return match.group(0)
 
     return _WORD_BEFORE_AMOUNT.sub(fix, text)
+
+
+def correct_question_words(text: str, known: set[str]) -> str:
+    """`text` with each misspelt question word written right ("availible", "compatable"); `known`: the
+    catalog's words, never corrected."""
+
+    def fix(match: re.Match) -> str:
+        word = match.group(0).lower()
+        if stem(word) in known or word in _QUESTION_WORDS:
+            return match.group(0)
+        return next((target for target in _QUESTION_WORDS if _one_slip(word, target)), match.group(0))
+
+    return _LONG_WORD.sub(fix, text)

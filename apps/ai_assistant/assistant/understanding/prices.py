@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 # backtracked cubically: "1" + 2,000 spaces + "a" took 30 s.
 _NUM = (
     r"(?:€|\$|£|eur\s|usd\s)?\s*+(\d++(?:\.\d{1,2})?)(?:\s*+(k\b))?\s*+"
-    r"(?:€|\$|£|eur(?:os?)?\b|usd\b|dollars?\b)?"
+    r"(?:€|\$|£|eur(?:os?)?\b|usd\b|dollars?\b|bucks?\b|quid\b)?"
 )
 _NUM_START = r"(?:(?=€|\$|£|eur\s|usd\s)|(?<!\s)(?=\s)|(?<![\d\s])(?=\d))"
 _BETWEEN_RES = [

@@ -59,7 +59,9 @@ def by_names(vocab: Vocabulary, run: list[str], part_ids: set[int], category_ids
         # set, whose "pickup set" every pickup set shares, before Active humbucker set).
         own = _distinctive_extra(vocab, option_id, tokens, run)
         scored.append((sum(scores) + bonus, -extra, -own, Term("option", option_id, tuple(sorted(tokens)))))
-    if not part_ids:
+    # One word that an option's name holds names that option, not a product named after it ("blades": Muscle-back
+    # blade irons, not the Eaglecrest 14 Blade, whose configuration holds them).
+    if not part_ids and not (len(run) == 1 and scored):
         product_words = product_tokens(vocab)
         product_order = catalog_order(vocab, "product")
         for product_id in sorted(candidates(vocab, run, "product"), key=product_order.__getitem__):

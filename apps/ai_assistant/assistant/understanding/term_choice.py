@@ -76,3 +76,21 @@ def with_next_part(
         return term
     absorbed.add(id(following))
     return Term("option", fitting[0].id, tuple(tokens_of(fitting[0].name)))
+
+
+def plural_kinds(vocab: Vocabulary, surface: Sequence[str], words: Sequence[str], mention: Mention,
+                 term: Term) -> Term:
+    """The option's part when every word of a partly-named option is a plural and one of them is a word of that
+    part's name: "what keyboard layouts/sizes do you offer" asks for the Layout part's options, not the
+    Full-size 104-key layout. A singular word beside it ("the fat wheels") names the option.
+
+    `surface`: the message's words before stemming, `words` after (the same positions)."""
+    if term.kind != "option" or not mention.linked:
+        return term
+    span = range(mention.start, mention.end)
+    if not all(surface[k] != words[k] and words[k].isalpha() for k in span):
+        return term
+    part_id = vocab.options[term.ref].part_id
+    if set(tokens_of(vocab.parts[part_id].name)) & {words[k] for k in span}:
+        return Term("part", part_id, tuple(tokens_of(vocab.parts[part_id].name)))
+    return term

@@ -142,9 +142,10 @@ def _span(sentence: str, raw: list, kinds: list[str], k: int, vocab: Vocabulary)
     return sentence[raw[start].start() : raw[end].end()]
 
 
-def find_unknown_thing(text: str, vocab: Vocabulary) -> str:
+def find_unknown_thing(text: str, vocab: Vocabulary, limit_others: bool = True) -> str:
     """The last run of words the catalog never uses in a request that names nothing of it ("do you have ice
-    hockey sticks?" -> "ice hockey sticks"), or ""."""
+    hockey sticks?" -> "ice hockey sticks"), or "". With `limit_others` False, also when other words surround
+    it ("golf carts / electric trolleys", whose "cart" is part of an option's name)."""
     known = catalog_words(vocab)
     runs: list[list[str]] = [[]]
     matches = list(_RAW_WORD.finditer(text))
@@ -157,6 +158,8 @@ def find_unknown_thing(text: str, vocab: Vocabulary) -> str:
             runs.append([])
     found = [run for run in runs if run]
     name = " ".join(found[-1]) if found else ""
+    if not limit_others:
+        return name if sum(c.isalpha() for c in name) >= 4 else ""
     # A request for a thing says little besides it ("do you have ice hockey sticks?", "I want to buy
     # trampolines"); more words of its own describe a need ("tiny kitchen, small budget, ... in the morning"),
     # which the search answers.

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from apps.ai_assistant.assistant.understanding.family_names import family_names
 from apps.ai_assistant.assistant.understanding.part_words import GENERIC_PART_WORDS, shared_option_words
-from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, tokens_of
+from apps.ai_assistant.assistant.understanding.words import STOP_WORDS, hyphens_glued, tokens_of
 from apps.catalog.models import Category, Part, PartOption
 from apps.preconfigured_products.models import PreConfiguredProduct
 
@@ -222,6 +222,8 @@ class Vocabulary:
         if len(toks) > 1:
             # Glued spellings: "fullsuspension", "8speed", "fatbike".
             self.terms.append(Term(kind, ref, ("".join(toks),)))
+        if glued := tuple(tokens_of(hyphens_glued(text))):  # "wifi controller": the Wi-Fi smart controller
+            self.terms.append(Term(kind, ref, glued))
 
     def _head_nouns(self) -> dict[int, str]:
         """The last word of each category's name of several words ("Dining Tables": "table") when no other

@@ -34,7 +34,7 @@ _STOP_TEXT = (
     instead same
     hi hello hey thanks thank ok okay sure else other another now then still again s k out left sold currently
     right today moment there their them they us would like d ll re ve m t isn don doesn whats
-    add swap change replace come too"""
+    add swap change replace come too pls plz thx"""
 )
 
 # Unit symbols (SI and the usual imperial ones) a number may be written glued to: "1000w", "2.2kw", "16in".
@@ -46,6 +46,8 @@ _SPELLED_UNITS = {"l": r"lit(?:re|er)s?|ltrs?", "mm": r"millimet(?:re|er)s?", "c
                   "kg": r"kilos?|kilograms?|kilogrammes?", "g": r"grams?|grammes?"}
 _SPELLED_UNIT_RE = re.compile(r"(?<=\d)\s*(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _SPELLED_UNITS.items()) + r")\b")
 _DIMENSION_RE = re.compile(r"(?<=\d)\s*+(?:x|by|×)\s*+(?=\d)")
+# The written shorthand of "with" and "without": "w/", "w/o".
+_WITH_RE = re.compile(r"\bw/(o\b)?\s*")
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 # Marks between the items of a list ("thermoblock, 51mm group + vibe pump"): a name never spans one.
 _LIST_MARK_RE = re.compile(r"[,;+|]")
@@ -56,6 +58,8 @@ def normalize(text: str) -> str:
     text = fold_accents(text.lower())
     text = re.sub(r"(?<=\d)[,’'](?=\d{3}\b)", "", text)
     text = re.sub(r"\bthru\b", "through", text)
+    if "w/" in text:  # "w/ jets", "w/o the bag"
+        text = _WITH_RE.sub(lambda m: "without " if m.group(1) else "with ", text)
     # A number glued to its unit is the number and the unit ("70l", "180cm"), as catalog names write them.
     text = _GLUED_UNIT_RE.sub(" ", text)
     text = _SPELLED_UNIT_RE.sub(lambda m: " " + (m.lastgroup or ""), text)
@@ -78,6 +82,27 @@ def stem(token: str) -> str:
 
 def tokens_of(text: str) -> list[str]:
     return [stem(t) for t in TOKEN_RE.findall(normalize(text))]
+
+
+_HYPHEN_RE = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
+
+
+# Names longer than this are no catalog's names a customer types (a pasted text): not read twice.
+MAX_GLUED_NAME = 200
+
+
+def hyphens_glued(name: str) -> str:
+    """`name` with each hyphen between letters left out: customers write "wifi" for "Wi-Fi" ("" when it has
+    none, or is too long to be a name)."""
+    if "-" not in name or len(name) > MAX_GLUED_NAME:
+        return ""
+    glued = _HYPHEN_RE.sub("", name)
+    return glued if glued != name else ""
+
+
+def name_words(name: str) -> set[str]:
+    """The words of a catalog name, its hyphenated words also as one ("Wi-Fi": "wi", "fi" and "wifi")."""
+    return set(tokens_of(name)) | set(tokens_of(hyphens_glued(name)))
 
 
 def list_breaks(text: str) -> frozenset[int]:
