@@ -15,6 +15,7 @@ from apps.ai_assistant.indexing.state import get_state
 from apps.ai_assistant.models import IndexedDocument, KeywordRow
 from apps.ai_assistant.retrieval.keyword_backends import get_keyword_backend
 from apps.ai_assistant.retrieval.keyword_rows import outdated_keyword_docs
+from apps.preconfigured_products.models import PreConfiguredProduct
 
 pytestmark = pytest.mark.integration
 
@@ -54,6 +55,26 @@ def test_a_new_text_is_found_by_its_words_at_once_and_embedded_once_by_the_flush
 
     assert flushed["embedded"] == 1 and [len(texts) for texts in embedded] == [1] and flushed["updated"] == 1
     assert "glacierwalks" in _ledger_text(key) and key in _full_text("glacierwalks")
+
+
+def test_a_new_document_is_written_ahead_in_full_and_the_flush_embeds_nothing_more(demo, vector_index, embedded):
+    # A new document has no old vector to serve while it waits, nor a ledger row for a keyword row to hang on:
+    # it costs its one embedding now, as its first flush would, and is found by its words and its meaning.
+    vector_index.build_index()
+    snow = demo.product("Snow Cruiser")
+    product = PreConfiguredProduct.objects.create(
+        category=snow.category, name="Glacier Drifter", slug="glacier-drifter", description="For permafrostpaths."
+    )
+    key = f"product:{product.pk}"
+    embedded.clear()
+
+    ahead = vector_index.sync_without_embedding([key])
+
+    assert ahead["added"] == 1 and ahead["embedded"] == 1 and [len(texts) for texts in embedded] == [1]
+    assert key in _full_text("permafrostpaths") and "permafrostpaths" in _ledger_text(key)
+    embedded.clear()
+    flushed = vector_index.sync_documents([key])
+    assert flushed["unchanged"] == 1 and flushed["embedded"] == 0 and embedded == []
 
 
 def test_a_keyword_row_ahead_of_a_text_changed_back_is_rewritten_by_the_flush(demo, vector_index, embedded):

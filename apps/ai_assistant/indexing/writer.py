@@ -13,7 +13,8 @@ at once everything that needs no new vector (facts changed, deletions, texts who
 cache already has). Only documents whose new text has no vector yet wait: their texts are embedded outside
 the lock, then they are read again under it and written (`_Pass`). So a price change on an option used by
 thousands of products reads each product once; a description change reads it twice, as the slow embedding
-must not hold the lock.
+must not hold the lock. A pass takes the lock LOCK_CHUNK documents at a time, so a large write takes turns with
+the small ones.
 
 While edits keep arriving, the debounced flush writes ahead what costs no embedding, and the keyword rows of
 new texts (`sync_without_embedding`): such a keyword row is the one place where the index runs ahead of the
@@ -33,6 +34,15 @@ from dataclasses import dataclass, field, fields
 
 from apps.ai_assistant.indexing.documents.base import Document
 from apps.ai_assistant.indexing.documents.registry import build_documents
+from apps.ai_assistant.indexing.ledger import (
+    FACT_COLUMNS,
+    TEXT_COLUMNS,
+    compare,
+    ledger_rows,
+    needs_vector,
+    store_metadata,
+    write_ledger,
+)
 from apps.ai_assistant.indexing.lock import index_write_lock
 from apps.ai_assistant.indexing.state import Target, building_is_live, get_state, mark_updated, write_targets
 from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument
@@ -49,10 +59,10 @@ from apps.ai_assistant.retrieval.vector_store import CollectionNotFound, get_vec
 
 logger = logging.getLogger(__name__)
 
-# The ledger columns a metadata-only change rewrites; a new text rewrites the TEXT_COLUMNS too.
-FACT_COLUMNS = ["metadata", "content_hash", "metadata_hash", "indexed_at"]
-TEXT_COLUMNS = ["doc_type", "object_id", "text", "text_hash"]
-LEDGER_WRITE_BATCH = 500
+# Documents written per hold of the index write lock: a large write (a flush of thousands of documents, a
+# fan-out) takes turns with the others instead of holding them all off (the write-ahead passes that make an edit
+# searchable within the debounce waited out whole flushes: 2-4 s under the chaos writes of bench.hosts).
+LOCK_CHUNK = 100
 
 
 @dataclass
@@ -79,40 +89,6 @@ def provider_for(target: Target) -> EmbeddingProvider:
     return get_embedding_provider(target.provider or None, target.model or None)
 
 
-@dataclass(frozen=True)
-class LedgerRow:
-    """What the ledger says a collection holds for one document."""
-
-    content_hash: str
-    text_hash: str
-    metadata: dict
-
-
-def ledger_rows(collection: str, doc_ids: Iterable[str]) -> dict[str, LedgerRow]:
-    ids = list(doc_ids)
-    found: dict[str, LedgerRow] = {}
-    for start in range(0, len(ids), IN_LIST_CHUNK):
-        rows = IndexedDocument.objects.filter(
-            collection=collection, doc_id__in=ids[start : start + IN_LIST_CHUNK]
-        ).values_list("doc_id", "content_hash", "text_hash", "metadata")
-        for doc_id, digest, text_digest, metadata in rows:
-            found[doc_id] = LedgerRow(digest, text_digest, metadata or {})
-    return found
-
-
-def needs_vector(doc: Document, row: LedgerRow | None) -> bool:
-    """Whether writing `doc` needs its text embedded: it is new, or its text is not the one the vector is of."""
-    return row is None or row.text_hash != doc.text_hash
-
-
-def store_metadata(doc: Document, row: LedgerRow | None) -> dict:
-    """The metadata to send: the document's, plus None for keys the stored one has and it lost (the store
-    merges metadata, and None removes a key)."""
-    if row is None:
-        return doc.metadata
-    return {**{key: None for key in row.metadata if key not in doc.metadata}, **doc.metadata}
-
-
 def collection_metadata(target: Target, dimensions: int) -> dict:
     return {"provider": target.provider, "model": target.model, "dimensions": dimensions, "app": "marcus-shop"}
 
@@ -127,25 +103,6 @@ def ensure_collection(target: Target, reset_ledger: bool = False) -> None:
     # The keyword vocabulary of collections dropped since (the old collection of the last rebuild) goes now.
     state = get_state()
     forget_vocabulary({state.active_collection, state.building_collection, target.collection} - {""})
-
-
-def compare(targets: list[Target], docs: dict[str, Document | None]) -> tuple[set[str], dict[str, list[Document]]]:
-    """(ids some target's ledger does not hold as in `docs`, per collection the documents whose text it lacks)."""
-    dirty: set[str] = set()
-    new_texts: dict[str, list[Document]] = {}
-    for target in targets:
-        rows = ledger_rows(target.collection, docs.keys())
-        new_texts[target.collection] = []
-        for doc_id, doc in docs.items():
-            row = rows.get(doc_id)
-            if doc is None:
-                if row is not None:
-                    dirty.add(doc_id)
-            elif row is None or row.content_hash != doc.content_hash:
-                dirty.add(doc_id)
-                if needs_vector(doc, row):
-                    new_texts[target.collection].append(doc)
-    return dirty, new_texts
 
 
 @dataclass
@@ -245,7 +202,12 @@ class IndexWriter:
                 waiting = {doc.id: doc for doc in upserts if doc.text_hash not in space}
                 upserts = [doc for doc in upserts if doc.id not in waiting]
         if keywords_ahead and waiting:
-            write_keyword_rows(target.collection, outdated_keyword_docs(target.collection, waiting.values()))
+            # A changed text keeps serving its old vector until the flush embeds the new one; its words go
+            # ahead now. A new document has neither a vector to serve meanwhile nor a ledger row for a keyword
+            # row to hang on: it stays waiting, to be embedded now, as its first flush would.
+            changed = [doc for doc in waiting.values() if doc.id in existing]
+            write_keyword_rows(target.collection, outdated_keyword_docs(target.collection, changed))
+            waiting = {doc_id: doc for doc_id, doc in waiting.items() if doc_id not in existing}
         counts.added = sum(1 for doc in [*upserts, *relabels] if doc.id not in existing)
         counts.updated = len(upserts) + len(relabels) - counts.added
         counts.metadata_only = len(relabels)
@@ -258,11 +220,11 @@ class IndexWriter:
             vectors, counts.embedded = self._vectors(target, upserts)
             metadatas = [store_metadata(d, existing.get(d.id)) for d in upserts]
             store.upsert(target.collection, [d.id for d in upserts], vectors, metadatas)
-            _ledger_write(target.collection, upserts, TEXT_COLUMNS + FACT_COLUMNS)
+            write_ledger(target.collection, upserts, TEXT_COLUMNS + FACT_COLUMNS)
         if relabels:
             metadatas = [store_metadata(d, existing[d.id]) for d in relabels]
             store.update_metadata(target.collection, [d.id for d in relabels], metadatas)
-            _ledger_write(target.collection, relabels, FACT_COLUMNS)
+            write_ledger(target.collection, relabels, FACT_COLUMNS)
         # The keyword rows in the same write, so every process searches them as soon as this commits. A change
         # of facts alone (price, stock) rewrites only their fact columns: its words, full-text index and
         # vocabulary stay as they are.
@@ -289,29 +251,41 @@ class IndexWriter:
         wait: bool,
         keywords_ahead: bool = False,
     ) -> _Pass:
-        """Under the lock: read `ids` (unless `prebuilt`) and write them into every target now."""
+        """Under the lock: read `ids` (unless `prebuilt`) and write them into every target now, LOCK_CHUNK
+        documents per hold of the lock."""
         result = _Pass()
-        with index_write_lock():
-            # Read the rows inside the lock: a writer that waited must not write what it read before.
-            docs = prebuilt if prebuilt is not None else build_documents(ids)
-            result.targets = self._targets_now(only)
-            for target in result.targets:
-                try:
-                    counts, waiting = self._write(target, docs, wait=wait, keywords_ahead=keywords_ahead)
-                except CollectionNotFound:
-                    # The store lost a collection the pointer names (server data wiped): start it again.
-                    logger.warning("Collection %s is missing from the vector store; recreating it", target.collection)
-                    ensure_collection(target, reset_ledger=True)
-                    counts, waiting = self._write(target, docs, wait=wait, keywords_ahead=keywords_ahead)
-                result.counts[target.collection] = counts
-                if waiting:
-                    result.waiting[target.collection] = waiting
+        for start in range(0, len(ids), LOCK_CHUNK):
+            chunk = ids[start : start + LOCK_CHUNK]
+            with index_write_lock():
+                # Read the rows inside the lock: a writer that waited must not write what it read before.
+                docs = (
+                    {doc_id: prebuilt[doc_id] for doc_id in chunk} if prebuilt is not None else build_documents(chunk)
+                )
+                result.targets = self._targets_now(only)
+                for target in result.targets:
+                    counts, waiting = self._write_target(target, docs, wait=wait, keywords_ahead=keywords_ahead)
+                    result.counts[target.collection] = result.counts.get(target.collection, Counts())
+                    result.counts[target.collection] += counts
+                    if waiting:
+                        result.waiting.setdefault(target.collection, {}).update(waiting)
         return result
+
+    def _write_target(
+        self, target: Target, docs: dict[str, Document | None], *, wait: bool, keywords_ahead: bool
+    ) -> tuple[Counts, dict[str, Document]]:
+        try:
+            return self._write(target, docs, wait=wait, keywords_ahead=keywords_ahead)
+        except CollectionNotFound:
+            # The store lost a collection the pointer names (server data wiped): start it again.
+            logger.warning("Collection %s is missing from the vector store; recreating it", target.collection)
+            ensure_collection(target, reset_ledger=True)
+            return self._write(target, docs, wait=wait, keywords_ahead=keywords_ahead)
 
     def sync_without_embedding(self, doc_ids: Iterable[str]) -> dict[str, Counts]:
         """Write now everything of `doc_ids` that costs no embedding (facts, deletions, texts whose vector the
         embedding cache has), and the keyword rows of the documents whose new text still needs one: their
         words are searchable at once, while their vector and ledger row wait for the flush that embeds them.
+        New documents are written in full: each costs its one embedding now instead of at the flush.
 
         The debounced flush calls this while changes are still arriving (indexing/outbox.py), so under edits
         that never stop a change is found by its words and filters within the debounce, and its text is still
@@ -320,7 +294,8 @@ class IndexWriter:
         ids = sorted(set(doc_ids))
         if not ids:
             return {}
-        return self._locked_pass(ids, None, prebuilt=None, wait=True, keywords_ahead=True).counts
+        first = self._locked_pass(ids, None, prebuilt=None, wait=True, keywords_ahead=True)
+        return self._write_waiting(first, None, first.counts)
 
     def sync(
         self,
@@ -358,13 +333,16 @@ class IndexWriter:
                 changed = {doc_id: prebuilt[doc_id] for doc_id in ids}
                 return _merged(result, self._locked_pass(ids, only, prebuilt=changed, wait=False).counts)
         first = self._locked_pass(ids, only, prebuilt=None, wait=True)
-        _merged(result, first.counts)
+        return self._write_waiting(first, only, _merged(result, first.counts))
+
+    def _write_waiting(self, first: _Pass, only: Target | None, result: dict[str, Counts]) -> dict[str, Counts]:
+        """New texts the first pass left waiting: embed them outside the lock, then read and write them again
+        under it."""
         if not first.waiting:
             return result
-        # New texts without a vector: embed them outside the lock, then read and write them again under it.
         for target in first.targets:
             waiting = list(first.waiting.get(target.collection, {}).values())
-            result[target.collection].embedded += self._embed_missing(target, waiting)
+            result.setdefault(target.collection, Counts()).embedded += self._embed_missing(target, waiting)
         second = self._locked_pass(first.waiting_ids(), only, prebuilt=None, wait=False)
         return _merged(result, second.counts)
 
@@ -374,31 +352,3 @@ def _merged(into: dict[str, Counts], more: dict[str, Counts]) -> dict[str, Count
         into.setdefault(collection, Counts())
         into[collection] += counts
     return into
-
-
-def _ledger_write(collection: str, docs: list[Document], columns: list[str]) -> None:
-    """Insert the ledger rows of `docs`; where a row exists, rewrite only `columns` of it.
-
-    One INSERT ... ON CONFLICT per batch: an UPDATE of many rows by key (Django's bulk_update) is a CASE per
-    column that the database evaluates row by row (38 s for a fan-out of 2,900 rows on PostgreSQL here).
-    """
-    IndexedDocument.objects.bulk_create(
-        [
-            IndexedDocument(
-                collection=collection,
-                doc_id=doc.id,
-                doc_type=doc.type,
-                object_id=doc.object_id,
-                text=doc.text,
-                metadata=doc.metadata,
-                content_hash=doc.content_hash,
-                text_hash=doc.text_hash,
-                metadata_hash=doc.metadata_hash,
-            )
-            for doc in docs
-        ],
-        update_conflicts=True,
-        unique_fields=["collection", "doc_id"],
-        update_fields=columns,
-        batch_size=LEDGER_WRITE_BATCH,
-    )
