@@ -24,9 +24,15 @@ class IndexChange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     claimed_by = models.CharField(max_length=64, blank=True, default="", db_index=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Its document was written ahead of the flush (indexing/write_ahead.py): the next pass skips the row.
+    written_ahead = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            # The write-ahead pass reads the rows not yet written ahead, oldest first.
+            models.Index(fields=["id"], condition=models.Q(written_ahead=False), name="index_change_not_ahead"),
+        ]
 
     def __str__(self) -> str:
         return self.doc_id

@@ -17,15 +17,11 @@ from tests.fixtures.celery_worker import purge_queues
 
 @pytest.fixture
 def clean_schedule():
-    """No flush mark, no write-ahead pass and no queued message from elsewhere before and after the test."""
-    from django.core.cache import cache
-
+    """No flush mark and no queued message from elsewhere before and after the test."""
     scheduling.clear_scheduled_mark()
-    cache.delete(write_ahead.PASS_KEY)
     purge_queues()
     yield
     scheduling.clear_scheduled_mark()
-    cache.delete(write_ahead.PASS_KEY)
     purge_queues()
 
 
@@ -220,7 +216,6 @@ def test_a_debounced_flush_that_cannot_queue_itself_flushes_now(transactional_db
 
 def test_the_sweeper_leaves_a_burst_to_its_scheduled_flush_until_the_max_wait(transactional_db, clean_schedule,
                                                                              settings, synced):
-    from django.core.cache import cache
     settings.AI_INDEX_DEBOUNCE_SECONDS = 1.0
     settings.AI_INDEX_DEBOUNCE_MAX_WAIT_SECONDS = 10.0
     settings.AI_INDEX_SWEEP_GRACE_SECONDS = 0
@@ -230,25 +225,44 @@ def test_the_sweeper_leaves_a_burst_to_its_scheduled_flush_until_the_max_wait(tr
     swept = outbox.sweep()
     # Not flushed, but what costs no embedding is written ahead: the flush may have been lost with a worker.
     assert swept["flushed"] is None and synced == [["ahead", "product:1"]]
-    IndexChange.objects.update(claimed_by="a-flush-that-died")  # claimed rows are written ahead too
-    cache.delete(write_ahead.PASS_KEY)  # (a pass takes the rows written since the previous one)
+    # Claimed rows are written ahead too (this one as if a pass had not seen it yet).
+    IndexChange.objects.update(claimed_by="a-flush-that-died", written_ahead=False)
     assert outbox.sweep()["flushed"] is None and synced[-1] == ["ahead", "product:1"]
     IndexChange.objects.update(claimed_by="", created_at=timezone.now() - timedelta(seconds=11))
     assert outbox.sweep()["flushed"]["changes"] == 1  # past the max wait: that flush was lost
     assert synced[-1] == ["product:1"]
 
 
-def test_a_write_ahead_pass_takes_the_rows_written_since_the_previous_one(transactional_db, clean_schedule, synced):
-    """So a pass costs what changed since the last one, not everything a long wait has gathered."""
-    from django.core.cache import cache
-
+def test_a_write_ahead_pass_takes_the_rows_no_pass_has_read(transactional_db, clean_schedule, synced):
+    """So a pass costs what changed since the last one, not everything a long wait has gathered; and a row
+    committed late (a lower id than rows already read) is still taken by the next pass."""
     outbox.record_changes(["product:1"])
-    IndexChange.objects.update(created_at=timezone.now() - timedelta(seconds=30))
-    outbox.record_changes(["product:2"])
-    assert write_ahead.write_ahead() == {"embedded": 0} and synced[-1] == ["ahead", "product:1", "product:2"]
-    cache.set(write_ahead.PASS_KEY, (timezone.now() - timedelta(seconds=1)).isoformat())
+    assert write_ahead.write_ahead() == {"embedded": 0} and synced[-1] == ["ahead", "product:1"]
+    outbox.record_changes(["product:2", "product:3"])
+    late = IndexChange.objects.get(doc_id="product:2")
+    IndexChange.objects.exclude(pk=late.pk).update(written_ahead=True)  # a pass read the others before it committed
+
     write_ahead.write_ahead()
-    assert synced[-1] == ["ahead", "product:2"]  # product:1's row is older than that pass less the overlap
+
+    assert synced[-1] == ["ahead", "product:2"]
+    assert set(IndexChange.objects.values_list("written_ahead", flat=True)) == {True}  # every row stays for the flush
+    assert IndexChange.objects.count() == 3
+    write_ahead.write_ahead()
+    assert synced[-1] == ["ahead", "product:2"]  # nothing left: no new pass was made
+
+
+def test_a_failed_write_ahead_pass_leaves_its_rows_to_the_next(transactional_db, clean_schedule, monkeypatch):
+    from apps.ai_assistant.services import index_service
+
+    class Down:
+        def sync_without_embedding(self, doc_ids):
+            raise ConnectionError("vector store unreachable")
+
+    monkeypatch.setattr(index_service, "get_index_service", Down)
+    outbox.record_changes(["product:1", "product:2"])
+
+    assert write_ahead.write_ahead() == {"failed": "ConnectionError"}
+    assert set(IndexChange.objects.values_list("written_ahead", flat=True)) == {False}
 
 
 def test_a_long_flush_writes_ahead_the_changes_that_arrive_while_it_runs(transactional_db, clean_schedule, synced,
