@@ -36,6 +36,8 @@ from celery import Signature, Task, chord, shared_task
 from celery.exceptions import Ignore
 from celery.result import AsyncResult
 from celery.signals import worker_init, worker_process_init
+from django.conf import settings
+from django.core.cache import cache
 
 from apps.ai_assistant.exceptions import TransientIndexError
 from apps.ai_assistant.indexing import outbox, rebuild_chunks, scheduling, state
@@ -43,6 +45,8 @@ from apps.ai_assistant.retrieval.warmup import warm_up
 from apps.ai_assistant.services import retention
 
 logger = logging.getLogger(__name__)
+
+FINISHED_KEY = "ai_index:rebuild_finished:"  # + rebuild id: a finished rebuild's result, kept as long as results
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TransientIndexError,
@@ -213,10 +217,32 @@ def finish_rebuild(self, rebuild_id: str) -> dict:
         raise
     state.finish_rebuild(rebuild_id)
     if result is None:
+        earlier = _finished_result(rebuild_id)
+        if earlier is not None:
+            # A second delivery of the callback (acks_late: its worker died after the switch, before the ack)
+            # must not overwrite the rebuild's result with "abandoned".
+            logger.info("Rebuild %s had finished: this second run of its callback returns that result", rebuild_id)
+            return earlier
         logger.info("Rebuild %s was over before its chunks finished (abandoned)", rebuild_id)
         return {"status": "abandoned", "task_id": rebuild_id}
     logger.info("Rebuild %s finished: %s", rebuild_id, result)
-    return _jsonable({"status": "rebuilt", **result})
+    done = _jsonable({"status": "rebuilt", **result})
+    _remember_finished(rebuild_id, done)
+    return done
+
+
+def _finished_result(rebuild_id: str) -> dict | None:
+    try:
+        return cache.get(FINISHED_KEY + rebuild_id)
+    except Exception:  # no shared cache: the second run reports "abandoned", as before
+        return None
+
+
+def _remember_finished(rebuild_id: str, result: object) -> None:
+    try:
+        cache.set(FINISHED_KEY + rebuild_id, result, timeout=settings.CELERY_RESULT_EXPIRES)
+    except Exception as exc:
+        logger.warning("Cannot keep rebuild %s's result for a second delivery of its callback: %s", rebuild_id, exc)
 
 
 def resend_lost_chunks() -> int:

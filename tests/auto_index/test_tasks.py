@@ -142,3 +142,27 @@ def test_first_start_leaves_the_outbox_to_the_queued_first_build(db):
     state.claim_rebuild("the-first-build")
     assert outbox.flush_changes()["deferred"] is True
     assert IndexChange.objects.filter(claimed_by="").count() == 2
+
+
+def test_a_second_delivery_of_a_rebuild_callback_keeps_the_rebuilt_result(db, monkeypatch):
+    """acks_late: a worker that dies after the switch, before its ack, gets the callback delivered again; the
+    second run finds the rebuild over and must not turn its result into "abandoned"."""
+    import uuid
+
+    from apps.ai_assistant import tasks
+    from apps.ai_assistant.services import index_service
+
+    outcomes = iter([{"collection": "marcus-new", "documents": 3}, None, None])
+
+    class Service:
+        def finish_rebuild(self, rebuild_id, progress, *, worker, retryable):
+            return next(outcomes)
+
+    monkeypatch.setattr(index_service, "get_index_service", Service)
+    rebuilt, never = f"r-{uuid.uuid4().hex}", f"r-{uuid.uuid4().hex}"
+
+    first = tasks.finish_rebuild.apply(args=(rebuilt,)).get()
+    second = tasks.finish_rebuild.apply(args=(rebuilt,)).get()
+
+    assert first["status"] == "rebuilt" and second == first
+    assert tasks.finish_rebuild.apply(args=(never,)).get() == {"status": "abandoned", "task_id": never}
