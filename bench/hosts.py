@@ -81,13 +81,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quiet-samples", type=int, default=30, help="single edits through c after the writes (default 30)"
     )
+    parser.add_argument(
+        "--worker-concurrency", type=int, default=2, help="processes of each worker host (compose.yaml's worker: 2)"
+    )
     parser.add_argument("--no-rebuild", action="store_true", help="skip the two timed rebuilds")
     parser.add_argument("--subnet", default=DEFAULT_SUBNET, help=f"the bridge's subnet (default {DEFAULT_SUBNET})")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--keep-logs", action="store_true", help="keep the process logs even when the run passes")
     args = parser.parse_args(argv)
-    if args.ops < 3 or args.writers < 1:
-        parser.error("--ops must be at least 3 and --writers at least 1")
+    if args.ops < 3 or args.writers < 1 or args.worker_concurrency < 1:
+        parser.error("--ops must be at least 3, --writers and --worker-concurrency at least 1")
     return args
 
 
@@ -266,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         token = seed(args)
         warnings = hosts_world.host_checks(world, "b")
         log(f"manage.py check on host b: {len(warnings)} host warning(s)")
-        hosts_world.start_hosts(world)
+        hosts_world.start_hosts(world, args.worker_concurrency)
         result = run_traffic(args, world, token)
         result["warnings"] = warnings
         result["rebuild"] = None if args.no_rebuild else run_rebuilds(world, token)
@@ -307,6 +310,9 @@ def _jsonable(result: dict, passed: bool, reasons: list[str]) -> dict:
         "freshness_t": [round(s.sent - result["faults"].t0, 1) for s in probe.samples],
         # Seconds until the keyword row held the word, seen while the search had not yet returned the product.
         "freshness_keyword_s": [s.keyword_seconds for s in probe.samples],
+        "freshness_products": [s.product for s in probe.samples],
+        "freshness_sent_at": [round(s.sent_at, 3) for s in probe.samples],
+        "freshness_words": [s.word for s in probe.samples],
         "freshness_quiet_s": [s.seconds for s in result["quiet_probe"].samples],
         "freshness_ranks": [s.rank for s in [*probe.samples, *result["quiet_probe"].samples]],
         "freshness_dropped": probe.dropped,

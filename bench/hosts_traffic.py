@@ -203,6 +203,9 @@ class FreshnessSample:
     seconds: float | None  # None: not found within the timeout
     rank: int | None = None  # 0: first of the search's products
     keyword_seconds: float | None = None  # when its keyword row first held the word (written ahead or flushed)
+    product: int | None = None  # the edited product (to find it in the workers' logs)
+    sent_at: float = 0.0  # wall-clock time the edit was answered (time.time(), as the logs' timestamps)
+    word: str = ""  # the made-up word the edit added
 
 
 class FreshnessProbe:
@@ -248,7 +251,7 @@ class FreshnessProbe:
         status, _ = self.client.request("PATCH", f"/api/products/{pk}/", body)
         if status != 200:
             return
-        answered = time.monotonic()
+        answered, answered_at = time.monotonic(), time.time()
         # limit=50: visibility is measured, not rank (the sole keyword match of a word can rank below 5th
         # when the vector side's neighbours outweigh it in the fusion: seen with the hashing provider).
         path = f"/api/ai-assistant/search?q={quote(word)}&type=product&limit={SEARCH_LIMIT}"
@@ -259,7 +262,9 @@ class FreshnessProbe:
             ids = [r.get("id") for r in json.loads(payload)["results"]] if status == 200 else []
             if f"product:{pk}" in ids:
                 seconds = time.monotonic() - answered
-                self.samples.append(FreshnessSample(answered, seconds, ids.index(f"product:{pk}"), keyword_at))
+                self.samples.append(
+                    FreshnessSample(answered, seconds, ids.index(f"product:{pk}"), keyword_at, pk, answered_at, word)
+                )
                 return
             alive = PreConfiguredProduct.objects.filter(pk=pk, is_active=True, category__is_active=True)
             if not alive.filter(description__endswith=word).exists():
@@ -268,7 +273,9 @@ class FreshnessProbe:
             if keyword_at is None and _keyword_row_holds(pk, word):
                 keyword_at = time.monotonic() - answered  # a slow sample after this point is the search's
             time.sleep(0.1)
-        self.samples.append(FreshnessSample(answered, None, keyword_seconds=keyword_at))
+        self.samples.append(
+            FreshnessSample(answered, None, keyword_seconds=keyword_at, product=pk, sent_at=answered_at, word=word)
+        )
         self.never_found.append(
             {"product": pk, "word": word, **diagnose(pk, word), "last_answer": payload[:300].decode(errors="replace")}
         )
