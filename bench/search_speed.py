@@ -20,8 +20,9 @@ at 10k products).
    (Django's test client: routing, middleware, throttle, serializers, facets, did-you-mean, the analytics row;
    no network), once plain and once with filters (type=product, one category, in stock), then the plain ones
    again as their second page (offset 10: what the storefront asks for a next page, a facet or a sort; the
-   query vector is kept, vector_side.QUERY_VECTORS). The kept vectors are dropped before the filtered pass, whose
-   texts are the plain pass's: both passes embed every query.
+   query vector is kept, vector_side.QUERY_VECTORS). A query's kept vector is dropped before each of its first
+   pages: the filtered pass, whose texts are the plain pass's, embeds every query again. With
+   --sequential-too each search is run twice in a row, overlapped and sequential, each first every other time.
 3. Per search: wall time, this process's CPU time (what the machine's load does not inflate; both threads of
    the search), the SQL statements its request thread sent, the Chroma server's CPU and, on PostgreSQL, the
    database backend's CPU (both from /proc); and per stage, wall and the CPU of the thread that ran it. The
@@ -53,6 +54,7 @@ from pathlib import Path
 from bench.common import log, markdown_table, percentile, setup_environment, timed
 
 TARGET_P50_MS, TARGET_P95_MS = 30.0, 80.0
+OVERLAPPED, SEQUENTIAL = "overlapped", "sequential"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -62,6 +64,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=100, help="distinct queries, each run plain and filtered")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--index-provider", default="hashing", choices=["hashing", "local"])
+    parser.add_argument(
+        "--sequential-too", action="store_true",
+        help="also run each search with its vector half in the request's thread (vector_side.WORKERS = 0), "
+        "right after the overlapped one, so both see the same load",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -182,37 +189,57 @@ def database_backend_pid() -> int | None:
         return cursor.fetchone()[0]
 
 
-def run_searches(client, queries: list[dict], clock: StageClock, chroma_pid: int) -> list[dict]:
-    """One record per search: wall, cpu, chroma_cpu, db_cpu (ms), sql (statements sent) and the stages."""
-    from django.db import connection
+def run_searches(
+    client, queries: list[dict], clock: StageClock, chroma_pid: int, modes: list[str], embed: bool
+) -> dict[str, list[dict]]:
+    """Per mode (OVERLAPPED, SEQUENTIAL), one record per search: wall, cpu, chroma_cpu, db_cpu (ms), sql
+    (statements sent) and the stages. `embed`: drop the query's kept vector before each search."""
+    from apps.ai_assistant.retrieval import vector_side
 
     db_pid = database_backend_pid()
-    records = []
-    for params in queries:
-        chroma0 = process_cpu_ms(chroma_pid)
-        db0 = process_cpu_ms(db_pid) if db_pid else 0.0
-        sent: list[str] = []
-
-        def count(execute, sql, params, many, context, sent=sent):
-            sent.append(sql)
-            return execute(sql, params, many, context)
-
-        wall, cpu = time.perf_counter(), time.process_time()
-        with connection.execute_wrapper(count):
-            response = client.get("/api/ai-assistant/search", params)
-        record = {
-            "sql": len(sent),
-            "wall": (time.perf_counter() - wall) * 1000,
-            "cpu": (time.process_time() - cpu) * 1000,
-            "chroma_cpu": process_cpu_ms(chroma_pid) - chroma0,
-            "db_cpu": (process_cpu_ms(db_pid) - db0) if db_pid else float("nan"),
-            "stages": clock.take(),
-            "hits": len(response.json()["results"]) if response.status_code == 200 else -1,
-        }
-        if response.status_code != 200:
-            raise SystemExit(f"search {params} answered {response.status_code}: {response.content[:300]!r}")
-        records.append(record)
+    workers = vector_side.WORKERS
+    records: dict[str, list[dict]] = {mode: [] for mode in modes}
+    try:
+        for number, params in enumerate(queries):
+            # Each mode goes first every other query: the first search of a text pays for what the second
+            # reuses (PostgreSQL remembers its words' frequencies).
+            for mode in modes[number % len(modes) :] + modes[: number % len(modes)]:
+                vector_side.WORKERS = workers if mode == OVERLAPPED else 0
+                if embed:
+                    vector_side.forget_query_vectors(params["q"])
+                records[mode].append(one_search(client, params, clock, chroma_pid, db_pid))
+    finally:
+        vector_side.WORKERS = workers
     return records
+
+
+def one_search(client, params: dict, clock: StageClock, chroma_pid: int, db_pid: int | None) -> dict:
+    """One search's record (see run_searches)."""
+    from django.db import connection
+
+    chroma0 = process_cpu_ms(chroma_pid)
+    db0 = process_cpu_ms(db_pid) if db_pid else 0.0
+    sent: list[str] = []
+
+    def count(execute, sql, sql_params, many, context):
+        sent.append(sql)
+        return execute(sql, sql_params, many, context)
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(count):
+        response = client.get("/api/ai-assistant/search", params)
+    record = {
+        "sql": len(sent),
+        "wall": (time.perf_counter() - wall) * 1000,
+        "cpu": (time.process_time() - cpu) * 1000,
+        "chroma_cpu": process_cpu_ms(chroma_pid) - chroma0,
+        "db_cpu": (process_cpu_ms(db_pid) - db0) if db_pid else float("nan"),
+        "stages": clock.take(),
+        "hits": len(response.json()["results"]) if response.status_code == 200 else -1,
+    }
+    if response.status_code != 200:
+        raise SystemExit(f"search {params} answered {response.status_code}: {response.content[:300]!r}")
+    return record
 
 
 def summary_rows(label: str, records: list[dict]) -> list[list[str]]:
@@ -240,10 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ.setdefault("AI_SEARCH_THROTTLE", "1000000/min")
     env = setup_environment("search_speed", provider=args.index_provider)
-    from django.db import connection
     from django.test import Client
 
-    from apps.ai_assistant.retrieval.vector_side import forget_query_vectors
     from apps.catalog.models import Category
     from bench.index import make_queries
 
@@ -262,20 +287,33 @@ def main(argv: list[str] | None = None) -> int:
     chroma_pid = env.chroma_server.process.pid
     load_before = os.getloadavg()
     log(f"{len(plain)} plain and {len(filtered)} filtered searches (load {load_before[0]:.1f})")
-    results = {"plain": run_searches(client, plain, clock, chroma_pid)}
-    forget_query_vectors()  # the filtered searches reuse the plain ones' texts: embed them again
-    results["filtered"] = run_searches(client, filtered, clock, chroma_pid)
-    results["page 2"] = run_searches(client, [{**params, "offset": 10} for params in plain], clock, chroma_pid)
+    modes = [OVERLAPPED, SEQUENTIAL] if args.sequential_too else [OVERLAPPED]
+    passes = {
+        "plain": run_searches(client, plain, clock, chroma_pid, modes, embed=True),
+        # The filtered searches reuse the plain ones' texts: embed them again (embed=True).
+        "filtered": run_searches(client, filtered, clock, chroma_pid, modes, embed=True),
+        "page 2": run_searches(
+            client, [{**params, "offset": 10} for params in plain], clock, chroma_pid, modes, embed=False
+        ),
+    }
     load_after = os.getloadavg()
+    for mode in modes:
+        results = {label: by_mode[mode] for label, by_mode in passes.items()}
+        report(args, built, mode if args.sequential_too else "", results, load_before, load_after)
+    return 0
+
+
+def report(args, built: dict, mode: str, results: dict[str, list[dict]], load_before, load_after) -> None:
+    """The tables of one mode's searches (stdout, Markdown)."""
+    from django.conf import settings
+    from django.db import connection
 
     database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
-    from django.conf import settings
-
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(
         f"\n### Search at {args.products:,} products ({database}; {built['documents']:,} documents, index built "
         f"with {args.index_provider} in {built['build_s']:.0f} s, queries embedded by the local model; cache: "
-        f"{cache})\n"
+        f"{cache}{'; vector half ' + mode if mode else ''})\n"
     )
     print(f"Load average (1/5/15 min) before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
           f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}.\n")  # fmt: skip
@@ -296,7 +334,6 @@ def main(argv: list[str] | None = None) -> int:
         "Django, the query embedding, SQLite when it is the database); Chroma's and PostgreSQL's are their "
         "servers' processes."
     )
-    return 0
 
 
 if __name__ == "__main__":

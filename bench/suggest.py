@@ -6,7 +6,9 @@
 
 A synthetic catalog (`generate_synthetic_catalog`, seed --seed), its search vocabulary computed once
 (`refresh_all`), then, in this process, through Django's test client (URL routing, middleware, the throttle,
-serializers; no network):
+serializers; no network), with the cache `make run` uses (Redis when REDIS_URL is set, else the database
+cache, its table created as bootstrap_shop creates it; on PostgreSQL after a VACUUM ANALYZE, as autovacuum
+does after a bulk write):
 - `suggest prefix`: GET /api/ai-assistant/suggest?q= with the first 1-8 letters of a product, category or
   option name's word;
 - `suggest misspelt`: the same with a whole word of a name misspelt (two letters swapped, or one dropped);
@@ -88,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("AI_SUGGEST_THROTTLE", "1000000/min")
     env = setup_environment("suggest", provider="hashing")
+    from django.conf import settings
     from django.test import Client
 
     from apps.catalog.models import Category, PartOption
@@ -98,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     from apps.search.services.vocabulary import refresh_all
 
     log(f"bench.suggest: {env.describe()}; {args.products} products, seed {args.seed}")
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)  # as bootstrap_shop (make run) does; unused with REDIS_URL
     wipe_catalog()
     generate_synthetic_catalog(products=args.products, seed=args.seed)
     started = time.perf_counter()
@@ -107,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum would after the bulk write (off on some dev servers)
+            # As autovacuum would after the bulk write (off on some dev servers): statistics, and the trigram
+            # GIN indexes' pending lists merged (left there, every trigram query reads them through).
+            cursor.execute("VACUUM ANALYZE")
     log(f"vocabulary: {counts['words']} words, {counts['entries']} names in {refresh_s:.2f} s")
 
     rng = random.Random(args.seed)
@@ -159,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"bench.suggest: {args.products} products ({SuggestEntry.objects.count()} name keys, "
-        f"{counts['words']} words), {env.describe()}"
+        f"{counts['words']} words), {env.describe()}; cache: "
+        f"{settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
     )
     headers = [
         "kind",

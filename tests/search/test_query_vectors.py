@@ -38,3 +38,13 @@ def test_kept_vectors_are_bounded(indexed, monkeypatch, embedded):
     vector_side.forget_query_vectors()
     vector_side.query_vector("two", snapshot)
     assert embedded[-1] == ["two"] and len(embedded) == 6
+
+
+def test_one_querys_kept_vector_can_be_dropped(indexed, embedded):
+    snapshot = vector_side.current_snapshot()
+    vector_side.query_vector("one", snapshot)
+    vector_side.query_vector("two", snapshot)
+    vector_side.forget_query_vectors("one")
+    vector_side.query_vector("two", snapshot)  # kept
+    vector_side.query_vector("one", snapshot)  # dropped: embedded again
+    assert embedded == [["one"], ["two"], ["one"]]

@@ -95,10 +95,14 @@ def query_vector(query: str, snapshot: Snapshot) -> list[float] | None:
     return vector.tolist()
 
 
-def forget_query_vectors() -> None:
-    """Drop every kept query vector (benchmarks timing distinct queries; tests)."""
+def forget_query_vectors(query: str | None = None) -> None:
+    """Drop the kept vector of `query`, or every kept query vector (benchmarks timing the embedding; tests)."""
     with _query_vectors_lock:
-        _query_vectors.clear()
+        if query is None:
+            _query_vectors.clear()
+            return
+        for kept in _query_vectors.values():
+            kept.pop(query, None)
 
 
 def prefetch(store: VectorStore, collection: str, vector: list[float], filters: SearchFilters) -> list:
