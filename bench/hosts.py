@@ -82,7 +82,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quiet-samples", type=int, default=30, help="single edits through c after the writes (default 30)"
     )
     parser.add_argument(
-        "--worker-concurrency", type=int, default=2, help="processes of each worker host (compose.yaml's worker: 2)"
+        "--worker-concurrency", type=int, default=1, help="processes per worker host (default 1)"
     )
     parser.add_argument("--no-rebuild", action="store_true", help="skip the two timed rebuilds")
     parser.add_argument("--subnet", default=DEFAULT_SUBNET, help=f"the bridge's subnet (default {DEFAULT_SUBNET})")
