@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
-from bench.chaos import Operations
+from bench.chaos_operations import Operations
 from bench.stack import KeepAliveClient
 
 REQUEST_TIMEOUT = 10.0
