@@ -105,3 +105,16 @@ def test_rates_without_a_suggest_entry_throttle_suggestions_like_search(demo, ap
     address = f"198.51.100.{random.randint(1, 254)}"
     statuses = [api_client.get(URL, {"q": "fat"}, REMOTE_ADDR=address).status_code for _ in range(2)]
     assert statuses == [200, 429]
+
+
+def test_the_prefix_query_is_compiled_once_and_asked_with_each_prefix(demo):
+    from apps.search.selectors import suggest
+
+    suggest._prefix_statement.cache_clear()
+    found = {prefix: suggest._by_prefix(prefix, 20) for prefix in ["fat", "sk", "bl", "zzz"]}
+    assert suggest._prefix_statement.cache_info().misses == 1  # one SQL text, four searches
+    assert found["zzz"] == []
+    for prefix in ["fat", "sk", "bl"]:
+        assert found[prefix] and all(
+            any(word.startswith(prefix) for word in text.lower().split()) for text, _kind, _id in found[prefix]
+        ), (prefix, found[prefix])
