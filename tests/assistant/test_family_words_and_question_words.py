@@ -16,7 +16,8 @@ here):
 - a short word inside an option's name ("pop up head" of the Pop-up sprinkler head) keeps its last word with it;
 - options of two parts said as a wish, with no question or price word, ask for the products that have them;
 - one word of a part's longer name ("filters" of Water filter) names it weakly, so a need saying it stays one;
-- what a need refuses ("can't have a backpack tank") puts the products named with it last.
+- what a need refuses ("can't have a backpack tank") puts the products named with it last;
+- a part asked about for a use in words of its own ("what spray head for my orchids?") is that use.
 
 Every expected number is worked out by hand from the catalog below.
 """
@@ -180,3 +181,13 @@ def test_what_a_need_refuses_comes_last(shop):
     configurations = {ids["Rainmaker 15 Basic"]: (options["Backpack tank 15 l"],),
                       ids["Mistral 5 Fan"]: (options["Compact tank 5 l"],)}
     assert refused_last(order, {"backpack"}, vocab, configurations) == order[::-1]
+
+
+def test_a_part_asked_about_for_a_use_is_that_use(shop, chat):
+    answer = chat("what spray head for my orchids?")
+    assert answer["answer"].startswith("For that, these come closest"), answer["answer"]
+    assert answer["products"][0]["name"] == "Mistral 5 Mist", answer["products"]
+    # Without a use, or "for" a family's word ("kits" of Garden Spray Kits), it still lists the part's options.
+    for question in ("what spray heads do you have?", "what spray head options are there for the kits?"):
+        answer = chat(question, new=True)["answer"]
+        assert "Mini mist head" in answer and "Plastic fan head" in answer, answer

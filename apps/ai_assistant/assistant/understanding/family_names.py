@@ -66,3 +66,16 @@ def family_names(categories: Iterable[Any], descriptions: Mapping[tuple[str, int
         if len(ids) == 1:
             found.setdefault(next(iter(ids)), []).append(" ".join(toks))
     return found
+
+
+def family_word(vocab: Any, word: str) -> bool:
+    """Whether `word` is a family's word: in a category's name or description, or the end of a word of its name
+    ("boards" of Snowboards). `vocab`: a Vocabulary (its categories and descriptions; the words are kept on it)."""
+    cached = getattr(vocab, "_family_words", None)
+    if cached is None:
+        cached = set()
+        for cat in vocab.categories.values():
+            cached.update(tokens_of(cat.name))
+            cached.update(tokens_of(vocab.descriptions.get(("category", cat.id)) or ""))
+        vocab._family_words = cached
+    return word in cached or any(len(word) >= 4 and token.endswith(word) for token in cached)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from apps.ai_assistant.assistant.understanding.family_names import family_word
 from apps.ai_assistant.assistant.understanding.linking import link_unexplained
 from apps.ai_assistant.assistant.understanding.naming_words import (
     names_weakly,
@@ -298,7 +299,7 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
                 parsed.unknown_name = ""
                 parsed.product_ids = [p.id for p in named]
     if (not parsed.unknown_name and not parsed.product_ids and mentions and all(m.linked for m in mentions)
-            and len(parsed.option_ids) < 2 and _SELLS_RE.search(text)):
+            and len(parsed.option_ids) < 2 and _SELLS_RE.search(text) and not _STOCK_RE.search(text)):
         # "do you sell golf carts / electric trolleys?": only parts of names found, beside words the catalog never
         # uses ("trolleys", "isofix"), in a question whether the shop sells it.
         parsed.unknown_name = find_unknown_thing(name_text, vocab, limit_others=False)
@@ -338,6 +339,14 @@ def parse(message: str, vocab: Vocabulary, context: dict | None = None) -> Parse
     ):
         # "planning a two-week trek through the Andes with all my gear": a need (needs.py), not a name.
         parsed.kind, parsed.unknown_name, parsed.part_ids = "use_case", "", []
+    if parsed.kind == "part_options" and not has_limits and not parsed.is_follow_up and "for" in words:
+        # "what tank for my daughters goldfish?": a part asked about for a use in words of its own, after "for"
+        # and named by nothing ("pick a blank for my fishing rod" names the family there, "for the mill" a part).
+        named = {k for m in mentions for k in range(m.start, m.end)}
+        after = len(words) - words[::-1].index("for")
+        if any(k not in named and words[k] not in STOP_WORDS and not family_word(vocab, words[k])
+               for k in range(after, len(words))):
+            parsed.kind = "use_case"
     if (parsed.kind == "search" and parsed.category_explicit and not has_limits and not parsed.is_follow_up
             and not (parsed.option_ids or parsed.part_ids or parsed.product_ids)
             and len(set(parsed.free_text.split())) >= MIN_OWN_WORDS):

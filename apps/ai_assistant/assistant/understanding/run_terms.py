@@ -6,6 +6,8 @@
    options stands for that option ("glossy finish"); only there, so "for snow" stays a search and "take"
    ("the only frame that takes mountain wheels") stays a verb. Alone, a word that only one part's description
    uses names that part ("casing" → Housing: "the casing of the machine");
+   A product's name words beside words of its family's or parts' names name that product ("pocketcast kids
+   rod");
 3. meaning: when a part is named next to the run, the run is compared with that part's options by the
    embedding model; the nearest is taken only when it is clearly nearer than the next one.
 
@@ -189,14 +191,36 @@ def link_run(vocab: Vocabulary, run: list[str], part_ids: set[int], category_ids
     """The terms a run of unexplained words names, by the steps of the module's docstring in order."""
     terms = by_names(vocab, run, part_ids, category_ids)
     if not terms and part_ids:
-        terms = (_by_names_and_descriptions(vocab, run, part_ids)
+        terms = (_product_beside_part(vocab, run, category_ids)
+                 or _by_names_and_descriptions(vocab, run, part_ids)
                  or _by_descriptions(vocab, run, part_ids)
                  or _by_meaning(vocab, run, part_ids))
     if not terms and not part_ids:
-        terms = by_names_and_descriptions_anywhere(vocab, run, category_ids) or _part_by_description(
-            vocab, run, category_ids
-        )
+        terms = (_product_beside_family_words(vocab, run, category_ids)
+                 or by_names_and_descriptions_anywhere(vocab, run, category_ids)
+                 or _part_by_description(vocab, run, category_ids))
     return terms
+
+
+def _product_beside_part(vocab: Vocabulary, run: list[str], category_ids: set[int]) -> list[Term]:
+    """The product whose name the run's words (two or more) are words of, beside a part's name no option of which
+    they name ("the pocketcast kids rod": the Pocketcast Travel 180 Kids)."""
+    if len(run) < 2:
+        return []
+    return [t for t in by_names(vocab, run, set(), category_ids) if t.kind == "product"]
+
+
+def _product_beside_family_words(vocab: Vocabulary, run: list[str], category_ids: set[int]) -> list[Term]:
+    """The product that the run's other words name, when its words of a family's or a part's name say what kind
+    of thing it is ("the pocketcast kids rod": the Pocketcast Travel 180 Kids of the fishing rods' Rod part)."""
+    cached = getattr(vocab, "_linking_family_words", None)
+    if cached is None:
+        cached = {t for term in vocab.terms if term.kind in ("category", "part") for t in term.tokens}
+        vocab._linking_family_words = cached
+    rest = [w for w in run if w not in cached]
+    if len(rest) < 2 or len(rest) == len(run):
+        return []
+    return [t for t in by_names(vocab, rest, set(), category_ids) if t.kind == "product"]
 
 
 
