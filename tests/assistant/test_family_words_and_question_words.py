@@ -17,7 +17,8 @@ here):
 - options of two parts said as a wish, with no question or price word, ask for the products that have them;
 - one word of a part's longer name ("filters" of Water filter) names it weakly, so a need saying it stays one;
 - what a need refuses ("can't have a backpack tank") puts the products named with it last;
-- a part asked about for a use in words of its own ("what spray head for my orchids?") is that use.
+- a part asked about for a use in words of its own ("what spray head for my orchids?") is that use;
+- a product's name words beside a part's name that no option of it explains name the product ("rainmaker jet head").
 
 Every expected number is worked out by hand from the catalog below.
 """
@@ -191,3 +192,9 @@ def test_a_part_asked_about_for_a_use_is_that_use(shop, chat):
     for question in ("what spray heads do you have?", "what spray head options are there for the kits?"):
         answer = chat(question, new=True)["answer"]
         assert "Mini mist head" in answer and "Plastic fan head" in answer, answer
+
+
+def test_a_products_name_words_beside_a_parts_name_name_the_product(shop, chat):
+    # "head" is the Spray head part's word; no option of it is called "rainmaker".
+    answer = chat("how much is the rainmaker jet head?")["answer"]
+    assert answer.startswith("The Rainmaker 15 Jet costs 173.00 EUR"), answer
