@@ -275,6 +275,10 @@ AI_INDEX_FLUSH_BATCH_SIZE = env_int("AI_INDEX_FLUSH_BATCH_SIZE", 2000, minimum=0
 AI_INDEX_FLUSH_MAX_BATCHES = env_int("AI_INDEX_FLUSH_MAX_BATCHES", 25, minimum=0)
 # A flush of many documents hands parts of them to other worker processes (indexing/flush_parts.py); 1: never.
 AI_INDEX_FLUSH_PARTS = env_int("AI_INDEX_FLUSH_PARTS", 2, minimum=1)
+# Small changes write their new words through after their commit (indexing/write_ahead.py); 0: never.
+_THROUGH = 0 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 20
+AI_INDEX_WRITE_THROUGH_MAX_DOCUMENTS = env_int("AI_INDEX_WRITE_THROUGH_MAX_DOCUMENTS", _THROUGH, minimum=0)
+AI_INDEX_WRITE_THROUGH_WAIT_SECONDS = env_float("AI_INDEX_WRITE_THROUGH_WAIT_SECONDS", 1.0, minimum=0)
 # Texts per call to the embedding model when a flush or a build embeds (retrieval/embedding_cache.py).
 AI_INDEX_EMBED_BATCH_SIZE = env_int("AI_INDEX_EMBED_BATCH_SIZE", 64, minimum=1)
 AI_INDEX_SWEEP_INTERVAL_SECONDS = env_float("AI_INDEX_SWEEP_INTERVAL_SECONDS", 60, minimum=0)

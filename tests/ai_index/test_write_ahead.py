@@ -12,9 +12,9 @@ from django.db.models import Q
 
 from apps.ai_assistant.indexing.documents.registry import build_documents
 from apps.ai_assistant.indexing.state import get_state
-from apps.ai_assistant.models import IndexedDocument, KeywordRow
+from apps.ai_assistant.models import IndexChange, IndexedDocument, KeywordRow
 from apps.ai_assistant.retrieval.keyword_backends import get_keyword_backend
-from apps.ai_assistant.retrieval.keyword_rows import outdated_keyword_docs
+from apps.ai_assistant.retrieval.keyword_rows import keyword_snapshot, outdated_keyword_docs, rewrite_unchanged
 from apps.preconfigured_products.models import PreConfiguredProduct
 
 pytestmark = pytest.mark.integration
@@ -116,3 +116,51 @@ def test_facts_are_written_ahead_in_full_and_the_flush_finds_them_unchanged(demo
     embedded.clear()  # the search above embedded its query
     flushed = vector_index.sync_documents(touched)
     assert flushed["unchanged"] == 1 and flushed["updated"] == 0 and embedded == []
+
+
+def test_a_small_change_writes_its_words_through_at_its_commit(demo_committed, vector_index, embedded, settings):
+    """In the process that made it, whatever the workers' backlog: only its keyword rows (no embedding, no
+    vector store call, the ledger untouched); its outbox row stays for the workers."""
+    vector_index.build_index()
+    settings.AI_INDEX_AUTO_UPDATE = True  # (this folder's tests sync by hand)
+    settings.AI_INDEX_WRITE_THROUGH_MAX_DOCUMENTS = 20
+    snow = demo_committed.product("Snow Cruiser")
+    key = f"product:{snow.pk}"
+    before = _ledger_text(key)
+    embedded.clear()
+
+    snow.description = "A cruiser for icefloeroutes."
+    snow.save()  # autocommit: its on_commit hooks run now
+
+    assert key in _full_text("icefloeroutes")
+    assert _ledger_text(key) == before and embedded == []
+    assert IndexChange.objects.filter(doc_id=key, written_ahead=False).exists()
+
+
+def test_a_change_of_more_documents_leaves_its_words_to_the_workers(demo_committed, vector_index, settings):
+    vector_index.build_index()
+    settings.AI_INDEX_AUTO_UPDATE = True
+    settings.AI_INDEX_WRITE_THROUGH_MAX_DOCUMENTS = 0
+    snow = demo_committed.product("Snow Cruiser")
+    snow.description = "A cruiser for icefloeroutes."
+    snow.save()
+    assert f"product:{snow.pk}" not in _full_text("icefloeroutes")
+
+
+def test_a_write_through_never_overwrites_a_row_written_since_it_read_it(demo, vector_index):
+    """It takes no lock: a writer under the lock that wrote the row after the snapshot read newer rows."""
+    vector_index.build_index()
+    snow = demo.product("Snow Cruiser")
+    key = f"product:{snow.pk}"
+    collection = get_state().active_collection
+    before = keyword_snapshot(collection, [key])
+    snow.description = "A cruiser for icefloeroutes."
+    snow.save()
+    doc = build_documents([key])[key]
+    KeywordRow.objects.filter(collection=collection, doc_id=key).update(body="written meanwhile by a flush")
+
+    assert rewrite_unchanged(collection, [doc], before) == 0
+    assert KeywordRow.objects.get(collection=collection, doc_id=key).body == "written meanwhile by a flush"
+    assert rewrite_unchanged(collection, [doc], keyword_snapshot(collection, [key])) == 1  # read again: written
+    assert key in _full_text("icefloeroutes")
+

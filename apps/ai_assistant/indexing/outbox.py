@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -27,7 +28,7 @@ from django.utils import timezone
 from apps.ai_assistant import metrics
 from apps.ai_assistant.indexing import flush_parts, scheduling, state
 from apps.ai_assistant.indexing.documents.registry import touched_doc_ids
-from apps.ai_assistant.indexing.write_ahead import write_ahead
+from apps.ai_assistant.indexing.write_ahead import write_ahead, write_through
 from apps.ai_assistant.models import IndexChange
 
 logger = logging.getLogger(__name__)
@@ -56,11 +57,15 @@ def record_changes(doc_ids: Iterable[str]) -> int:
 
 
 def record_and_schedule(doc_ids: Iterable[str]) -> int:
-    """Record the changes now and queue a debounced flush once the surrounding transaction commits."""
-    count = record_changes(doc_ids)
+    """Record the changes now and queue a debounced flush once the surrounding transaction commits; a change of
+    at most AI_INDEX_WRITE_THROUGH_MAX_DOCUMENTS documents also writes its new words through right after it."""
+    ids = sorted({doc_id for doc_id in doc_ids if doc_id})
+    count = record_changes(ids)
     if count:
         # robust: a failure to enqueue is logged by Django and never reaches the caller's request.
         transaction.on_commit(scheduling.schedule_index_update, robust=True)
+        if count <= settings.AI_INDEX_WRITE_THROUGH_MAX_DOCUMENTS:
+            transaction.on_commit(partial(write_through, ids), robust=True)
     return count
 
 

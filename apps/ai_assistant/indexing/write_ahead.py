@@ -22,11 +22,13 @@ import logging
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from apps.ai_assistant.models import IN_LIST_CHUNK, IndexChange
 
 logger = logging.getLogger(__name__)
+
+
 
 
 def take_pending_rows(limit: int | None = None) -> tuple[list[int], list[str]]:
@@ -71,3 +73,25 @@ def write_ahead(limit: int | None = None) -> dict:
         "Wrote ahead %d documents of %d outbox rows in %.3fs", len(doc_ids), len(row_ids), time.monotonic() - started
     )
     return result
+
+
+def write_through(doc_ids: list[str]) -> int:
+    """Right after the commit of a small change (outbox.record_and_schedule's on_commit hook), in the request
+    that made it: the keyword rows of its documents' changed texts, so their words are searchable when it
+    answers, whatever the workers' backlog (IndexWriter.write_keywords_ahead: no embedding, no vector store
+    call, no index write lock). A keyword write waits for a worker's transaction that holds the collection's
+    keyword rows at most AI_INDEX_WRITE_THROUGH_WAIT_SECONDS (PostgreSQL), then leaves them to the workers'
+    passes; its outbox rows are theirs anyway (facts, new documents, the vector). Never raises; returns the
+    keyword rows written."""
+    from apps.ai_assistant.indexing.writer import IndexWriter
+
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                wait_ms = max(1, int(settings.AI_INDEX_WRITE_THROUGH_WAIT_SECONDS * 1000))
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{wait_ms}ms'")
+            return IndexWriter().write_keywords_ahead(doc_ids)
+    except Exception as exc:  # a worker holding the rows, or a database hiccup: the workers' pass writes them
+        logger.info("Write-through of %d documents left to the workers (%s: %s)", len(doc_ids), type(exc).__name__, exc)
+        return 0

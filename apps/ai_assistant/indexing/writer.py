@@ -51,7 +51,9 @@ from apps.ai_assistant.retrieval.embeddings import EmbeddingProvider, get_embedd
 from apps.ai_assistant.retrieval.keyword_rows import (
     forget_vocabulary,
     keeps_keyword_text,
+    keyword_snapshot,
     outdated_keyword_docs,
+    rewrite_unchanged,
     update_keyword_facts,
     write_keyword_rows,
 )
@@ -296,6 +298,24 @@ class IndexWriter:
             return {}
         first = self._locked_pass(ids, None, prebuilt=None, wait=True, keywords_ahead=True)
         return self._write_waiting(first, None, first.counts)
+
+    def write_keywords_ahead(self, doc_ids: Iterable[str]) -> int:
+        """Rewrite only the keyword rows of those of `doc_ids` whose text changed since it was embedded (no vector
+        store call, nothing embedded, the ledger untouched), WITHOUT the index write lock: each row only if no
+        writer wrote it since it was read, before the documents (keyword_rows.rewrite_unchanged), so a writer
+        under the lock that read newer rows always wins. The write-through of a small change in the process that
+        made it (indexing/write_ahead.py): its words are searchable at its commit, whatever the workers'
+        backlog and whoever holds the lock. Returns the rows rewritten."""
+        ids = sorted(set(doc_ids))
+        targets = write_targets(get_state())
+        before = {target.collection: keyword_snapshot(target.collection, ids) for target in targets}
+        docs = build_documents(ids)
+        written = 0
+        for target in targets:
+            existing = ledger_rows(target.collection, docs.keys())
+            changed = [doc for doc in docs.values() if doc is not None and needs_vector(doc, existing.get(doc.id))]
+            written += rewrite_unchanged(target.collection, changed, before[target.collection])
+        return written
 
     def sync(
         self,

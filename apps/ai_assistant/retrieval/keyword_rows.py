@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
+
 from apps.ai_assistant.indexing.documents.base import Document
 from apps.ai_assistant.models import IN_LIST_CHUNK, IndexedDocument, KeywordRow, KeywordTerm
 from apps.ai_assistant.retrieval.keyword_backends import get_keyword_backend
@@ -141,6 +143,46 @@ def outdated_keyword_docs(collection: str, docs: Iterable[Document]) -> list[Doc
             if list(stored) != [expected[name] for name in (*TEXT_FIELDS, *FACT_FIELDS)]:
                 outdated.append(doc)
     return outdated
+
+
+def keyword_snapshot(collection: str, doc_ids: Iterable[str]) -> dict[str, tuple]:
+    """doc_id -> (pk, its word and fact columns) of these documents' keyword rows, for `rewrite_unchanged`."""
+    ids = list(doc_ids)
+    found: dict[str, tuple] = {}
+    for start in range(0, len(ids), IN_LIST_CHUNK):
+        rows = KeywordRow.objects.filter(collection=collection, doc_id__in=ids[start : start + IN_LIST_CHUNK])
+        for doc_id, *values in rows.values_list("doc_id", "pk", *TEXT_FIELDS, *FACT_FIELDS):
+            found[doc_id] = tuple(values)
+    return found
+
+
+def rewrite_unchanged(collection: str, docs: Iterable[Document], before: dict[str, tuple]) -> int:
+    """Rewrite the keyword rows of `docs` whose row still holds what `before` (a `keyword_snapshot` taken
+    before the documents were read) says, compare-and-set, without the index write lock: a writer that wrote
+    a row meanwhile read newer rows, and its write stands; a row a writer holds now is left to it. Returns the
+    rows rewritten."""
+    fields = (*TEXT_FIELDS, *FACT_FIELDS)
+    wanted: dict[int, tuple[list, dict]] = {}
+    for doc in docs:
+        if doc.id in before:
+            pk, *stored = before[doc.id]
+            new = {**text_columns(doc.type, doc.text, doc.metadata), **fact_columns(doc.metadata)}
+            if list(stored) != [new[name] for name in fields]:
+                wanted[pk] = (stored, new)
+    if not wanted:
+        return 0
+    rewritten: list[KeywordRow] = []
+    with transaction.atomic():
+        # Rows a writer holds right now are being written by it: skipped, never waited for (PostgreSQL).
+        free = KeywordRow.objects.select_for_update(skip_locked=True).filter(pk__in=list(wanted))
+        for pk in free.values_list("pk", flat=True):
+            stored, new = wanted[pk]
+            if KeywordRow.objects.filter(pk=pk, **dict(zip(fields, stored, strict=True))).update(**new):
+                rewritten.append(KeywordRow(pk=pk, **new))
+        if rewritten:
+            get_keyword_backend().refresh([row.pk for row in rewritten])
+            _add_vocabulary(collection, vocabulary(rewritten))
+    return len(rewritten)
 
 
 def update_keyword_facts(collection: str, docs: list[Document]) -> int:
