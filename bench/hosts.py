@@ -185,7 +185,11 @@ def run_traffic(args: argparse.Namespace, world: World, token: str) -> dict:
     probe.thread.start()
     faults.thread.start()
     writers.join()
-    log(f"writes done: {writers.done} in {writers.finished - writers.started:.1f} s")
+    times = sorted(writers.tally.seconds) or [0.0]
+    log(
+        f"writes done: {writers.done} in {writers.finished - writers.started:.1f} s; each write's time p50 / p95 "
+        f"{times[len(times) // 2] * 1000:.0f} / {times[int(len(times) * 0.95)] * 1000:.0f} ms"
+    )
     probe.stop.set()  # its last edit may still be waiting to be found: joined after the convergence
     faults.thread.join()
     converged_at, consistency = wait_for_convergence(4 * args.claim_timeout + 120)
@@ -305,6 +309,7 @@ def _jsonable(result: dict, passed: bool, reasons: list[str]) -> dict:
         "reasons": reasons,
         "requests": {" ".join(key): n for key, n in sorted(writers.tally.counts.items())},
         "problems": writers.tally.problems[:50],
+        "write_seconds": sorted(round(x, 4) for x in writers.tally.seconds),
         "freshness_s": [s.seconds for s in probe.samples],
         # When each edit was answered, on the faults' clock ("t"): which samples a fault could have slowed.
         "freshness_t": [round(s.sent - result["faults"].t0, 1) for s in probe.samples],

@@ -67,6 +67,7 @@ class Tally:
 
     counts: Counter = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # each answered write's time, outside host b's cut
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, host: str, phase: str, outcome: str, detail: str = "") -> None:
@@ -100,8 +101,12 @@ class HostApi:
         except Exception as exc:
             self.tally.add(host, self.cut.phase(sent, time.monotonic()), "error", f"{self.operation}: {exc!r}")
             return -1
-        outcome = f"{status // 100}xx"
-        self.tally.add(host, self.cut.phase(sent, time.monotonic()), outcome, f"{self.operation} -> {status}")
+        answered = time.monotonic()
+        outcome, phase = f"{status // 100}xx", self.cut.phase(sent, answered)
+        self.tally.add(host, phase, outcome, f"{self.operation} -> {status}")
+        if phase != "during":
+            with self.tally.lock:
+                self.tally.seconds.append(answered - sent)
         return status
 
     def close(self) -> None:
