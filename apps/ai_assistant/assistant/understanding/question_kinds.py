@@ -5,10 +5,8 @@ a few grammatical features of the message. Moved out of parser.py as it was, to 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from apps.ai_assistant.assistant.understanding.parser import ParsedMessage
+from apps.ai_assistant.assistant.understanding.message import ParsedMessage
 
 # Words of a request for products ("show me bikes with ..."), as opposed to a question about a configuration.
 SEARCH_RE = re.compile(r"\b(show|find|list|which|recommend|suggest|looking for|search|browse|any)\b")
