@@ -3,9 +3,11 @@
 `write_keyword_rows(collection, documents)` runs inside the index write (indexing/writer.py), right after the
 ledger rows of the same documents were written, under the same lock; a ledger row's delete removes its
 keyword row in the database itself (migration 0007). So every process reads the same keyword index the
-moment the write commits: nothing is held in a process, nothing polls. One exception, also under the lock:
-while edits keep arriving, the keyword row of a new text is written ahead of its ledger row and vector
-(IndexWriter.sync_without_embedding); `outdated_keyword_docs` finds rows that no longer match.
+moment the write commits: nothing is held in a process, nothing polls. Two exceptions: while edits keep
+arriving, the keyword row of a changed text is written ahead of its ledger row and vector, under the lock
+(IndexWriter.sync_without_embedding; `outdated_keyword_docs` finds rows that no longer match); and a small
+change's request writes its keyword rows through without the lock, compare-and-set against a snapshot taken
+before it read the documents (`keyword_snapshot`, `rewrite_unchanged`), so a writer under the lock always wins.
 
 A row holds the document's words (name, labels, body = the embedded text and the facts sentence: the full-text
 index and the vocabulary) and its facts (category_id, price, in_stock: what the filters read). A change of
