@@ -172,6 +172,7 @@ class Vocabulary:
         self.products = {p.id: p for p in products}
         self.terms: list[Term] = []
         self._build_terms()
+        self.__dict__.pop("_building_tokens", None)  # only the build asks for the same names again
         self._by_first: dict[str, list[Term]] = {}
         for term in dict.fromkeys(self.terms):
             self._by_first.setdefault(term.tokens[0], []).append(term)
@@ -214,15 +215,22 @@ class Vocabulary:
         return vocabulary
 
     # -- names ----------------------------------------------------------------------------------
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        """tokens_of(text), once per text while the terms are built (the same names come back many times)."""
+        cache = self.__dict__.setdefault("_building_tokens", {})
+        if text not in cache:
+            cache[text] = tuple(tokens_of(text))
+        return cache[text]
+
     def _add(self, kind: str, ref: int, text: str) -> None:
-        toks = tuple(tokens_of(text))
+        toks = self._tokens(text)
         if not toks:
             return
         self.terms.append(Term(kind, ref, toks))
         if len(toks) > 1:
             # Glued spellings: "fullsuspension", "8speed", "fatbike".
             self.terms.append(Term(kind, ref, ("".join(toks),)))
-        if glued := tuple(tokens_of(hyphens_glued(text))):  # "wifi controller": the Wi-Fi smart controller
+        if glued := self._tokens(hyphens_glued(text)):  # "wifi controller": the Wi-Fi smart controller
             self.terms.append(Term(kind, ref, glued))
 
     def _head_nouns(self) -> dict[int, str]:
@@ -231,20 +239,20 @@ class Vocabulary:
         (an "Under-desk drawer" does not keep "desks" from naming the Standing Desks)."""
         heads: dict[str, list[int]] = {}
         for cat in self.categories.values():
-            toks = tokens_of(cat.name)
+            toks = self._tokens(cat.name)
             if len(toks) > 1:
                 heads.setdefault(toks[-1], []).append(cat.id)
-        named = {t for part in self.parts.values() for t in tokens_of(part.name)}
-        named |= {tokens_of(option.name)[-1] for option in self.options.values() if tokens_of(option.name)}
+        named = {t for part in self.parts.values() for t in self._tokens(part.name)}
+        named |= {self._tokens(option.name)[-1] for option in self.options.values() if self._tokens(option.name)}
         return {ids[0]: head for head, ids in heads.items() if len(ids) == 1 and head not in named}
 
     def _build_terms(self) -> None:
         heads = self._head_nouns()
-        taken = {tuple(tokens_of(x.name)) for x in [*self.parts.values(), *self.options.values()]}
+        taken = {tuple(self._tokens(x.name)) for x in [*self.parts.values(), *self.options.values()]}
         other_names = family_names(self.categories.values(), self.descriptions, taken)  # "drum sets"
         for cat in self.categories.values():
             names = {cat.name, cat.slug.replace("-", " ")}
-            key = " ".join(tokens_of(cat.name))
+            key = " ".join(self._tokens(cat.name))
             names.update(CATEGORY_SYNONYMS.get(key, []))
             if cat.id in heads:
                 names.add(heads[cat.id])
@@ -253,7 +261,7 @@ class Vocabulary:
         part_words: dict[int, set[str]] = {}
         for part in self.parts.values():
             self._add("part", part.id, part.name)
-            words = {t for t in tokens_of(part.name) if t not in GENERIC_PART_WORDS and len(t) >= 3}
+            words = {t for t in self._tokens(part.name) if t not in GENERIC_PART_WORDS and len(t) >= 3}
             part_words[part.id] = words
             for word in words:
                 self._add("part", part.id, word)
@@ -263,7 +271,7 @@ class Vocabulary:
             self._add("option", opt.id, opt.name)
             # "Indoor wheels (95A)" is also "indoor wheels" and "indoor".
             plain = _without_brackets(opt.name)
-            toks = tokens_of(plain)
+            toks = self._tokens(plain)
             if plain.strip() != opt.name.strip():
                 self._add("option", opt.id, plain)
             words = part_words.get(opt.part_id, set())
